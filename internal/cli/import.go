@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"newsdesk/internal/config"
+	"newsdesk/internal/ingest"
+	"newsdesk/internal/markup"
+	"newsdesk/internal/news"
+)
+
+func runImport(ctx context.Context, env Env, args []string) int {
+	fs := newFlagSet("import ninjs", "newsdesk import ninjs [--channel PATH] [--db URL] FILE|DIR...",
+		"Import IPTC ninjs (1.x or 2.x) documents; a folder imports every .json file below it.\nEach file is its own transaction: a bad file is reported and the others still go in.")
+	var cfg config.Config
+	cfg.BindData(fs, env.Getenv)
+	channel := fs.String("channel", "", "file new articles under channel `PATH` (e.g. news/china/government-dynamic)")
+	if len(args) == 0 || args[0] != "ninjs" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fs.SetOutput(env.Stdout)
+			fs.Usage()
+			return exitOK
+		}
+		if len(args) > 0 && (args[0] == "wxr" || args[0] == "feed") {
+			return usageError(env.Stderr, fs, "import %s is not available in this version; only `import ninjs` is", args[0])
+		}
+		return usageError(env.Stderr, fs, "expected `import ninjs FILE|DIR...`")
+	}
+	pos, code, ok := parseFlags(fs, args[1:], env.Stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) == 0 {
+		return usageError(env.Stderr, fs, "no FILE or DIR given")
+	}
+	files, err := ingest.NinjsFiles(pos)
+	if err != nil {
+		return fail(env.Stderr, "import ninjs", err)
+	}
+	s, err := openStore(ctx, &cfg, true)
+	if err != nil {
+		return fail(env.Stderr, "import ninjs", err)
+	}
+	defer s.Close()
+	if *channel != "" {
+		if _, err := s.ChannelByPath(ctx, *channel); err != nil {
+			if errors.Is(err, news.ErrNotFound) {
+				return fail(env.Stderr, "import ninjs", fmt.Errorf("--channel %q: no such channel (see `newsdesk site apply`)", *channel))
+			}
+			return fail(env.Stderr, "import ninjs", err)
+		}
+	}
+	im := &ingest.Importer{Store: s, Sanitizer: markup.NewSanitizer(), Now: time.Now}
+	n := 0
+	sum := im.Run(ctx, files, *channel, func(r ingest.ItemResult) {
+		n++
+		if r.Err != nil {
+			reportItemError(env, n, len(files), r)
+			return
+		}
+		fmt.Fprintf(env.Stderr, "[%d/%d] %s: %s (%s)\n", n, len(files), r.Path, r.Outcome, r.Article.Headline)
+	})
+	fmt.Fprintln(env.Stdout, sum)
+	if sum.Failed() > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func reportItemError(env Env, n, total int, r ingest.ItemResult) {
+	var v *news.ValidationError
+	if errors.As(r.Err, &v) {
+		for _, f := range v.Fields {
+			fmt.Fprintf(env.Stderr, "[%d/%d] %s: FAILED: %s\n", n, total, r.Path, f.Error())
+		}
+		return
+	}
+	fmt.Fprintf(env.Stderr, "[%d/%d] %s: FAILED: %v\n", n, total, r.Path, r.Err)
+}

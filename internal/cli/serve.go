@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"newsdesk/internal/config"
+	"newsdesk/internal/demo"
+	"newsdesk/internal/ingest"
+	"newsdesk/internal/markup"
+	"newsdesk/internal/site"
+	"newsdesk/internal/store"
+)
+
+func runServe(ctx context.Context, env Env, args []string) int {
+	fs := newFlagSet("serve", "newsdesk serve [--addr 127.0.0.1:8080] [--db URL] [--demo] [--automigrate] [--dev] ...",
+		"Run the public portal.")
+	var cfg config.Config
+	cfg.BindServe(fs, env.Getenv)
+	pos, code, ok := parseFlags(fs, args, env.Stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return usageError(env.Stderr, fs, "unexpected argument %q", pos[0])
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError(env.Stderr, fs, "%v", err)
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	if err := serve(ctx, cfg, log, env); err != nil {
+		log.Error("serve stopped", "err", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) error {
+	s, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if cfg.AutoMigrate || (cfg.Demo && s.Dialect() == "sqlite") {
+		n, err := s.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			log.Info("database migrated", "migrations", n)
+		}
+	}
+	if err := s.CheckSchema(ctx); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := loadDemo(ctx, s, log); err != nil {
+			return err
+		}
+	}
+	portal, err := site.New(site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies()})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           portal,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing open requests")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// loadDemo fills an empty database with the demo site; a database that has
+// settings or articles is left as it is.
+func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) error {
+	site, err := s.Site(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := s.CountArticles(ctx)
+	if err != nil {
+		return err
+	}
+	if site.Configured() || n > 0 {
+		log.Info("demo: database already has content, leaving it as it is")
+		return nil
+	}
+	im := &ingest.Importer{Store: s, Sanitizer: markup.NewSanitizer(), Now: time.Now}
+	res, err := demo.Load(ctx, im)
+	if err != nil {
+		return err
+	}
+	log.Info("demo site loaded", "articles", res.Articles.Total)
+	return nil
+}

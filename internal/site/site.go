@@ -1,0 +1,107 @@
+package site
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"os"
+	"time"
+
+	"newsdesk/internal/news"
+	"newsdesk/internal/store"
+	"newsdesk/internal/web"
+)
+
+//go:embed templates static
+var embedded embed.FS
+
+// Options are what the portal needs from its composition root.
+type Options struct {
+	Store *store.Store
+	Log   *slog.Logger
+	// Now is the clock; tests set it to see the site at another time.
+	Now func() time.Time
+	// Dev reads templates and static files from DevDir on every request.
+	Dev    bool
+	DevDir string // the repository's internal/site folder
+	// TrustedProxies decide when X-Forwarded-For names the reader.
+	TrustedProxies []netip.Prefix
+}
+
+// Server is the public portal as an http.Handler.
+type Server struct {
+	store   *store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	render  *renderer
+	assets  *web.Assets
+	trusted []netip.Prefix
+	handler http.Handler
+}
+
+// New builds the portal, parsing every template once so a broken one stops
+// the start-up rather than a reader's request.
+func New(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	var files fs.FS = embedded
+	if opts.Dev {
+		if opts.DevDir == "" {
+			opts.DevDir = "internal/site"
+		}
+		files = os.DirFS(opts.DevDir)
+	}
+	staticFS, err := fs.Sub(files, "static")
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	assets, err := web.NewAssets(staticFS, "/static/")
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	tmplFS, err := fs.Sub(files, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	r, err := newRenderer(tmplFS, assets, opts.Dev)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets, trusted: opts.TrustedProxies}
+	s.handler = web.AccessLog(s.log, s.trusted, web.SecurityHeaders(s.routes()))
+	return s, nil
+}
+
+// ServeHTTP serves the portal.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// frame is what every page needs from the database: settings, channel tree
+// and footer pages, loaded once per request.
+type frame struct {
+	site  news.Site
+	tree  *news.ChannelTree
+	pages []news.Page
+}
+
+func (s *Server) loadFrame(ctx context.Context) (frame, error) {
+	var f frame
+	var err error
+	if f.site, err = s.store.Site(ctx); err != nil {
+		return f, err
+	}
+	if f.tree, err = s.store.Channels(ctx); err != nil {
+		return f, err
+	}
+	if f.pages, err = s.store.Pages(ctx); err != nil {
+		return f, err
+	}
+	return f, nil
+}

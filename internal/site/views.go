@@ -1,0 +1,173 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"newsdesk/internal/news"
+)
+
+// langNames are languages named in themselves, for the language switch.
+var langNames = map[string]string{"en": "English", "zh": "中文"}
+
+// htmlLangs are the BCP 47 tags for <html lang>: "zh-Hans" tells browsers and
+// screen readers which Chinese script and fonts to use.
+var htmlLangs = map[string]string{"en": "en", "zh": "zh-Hans"}
+
+// releaseLayout is how release times read on the page: to the second, in the
+// site's zone, without the zone (the seed page's form).
+const releaseLayout = "2006-01-02 15:04:05"
+
+type link struct {
+	Name   string
+	URL    string
+	Active bool
+}
+
+type alternate struct {
+	Lang, Name, URL string
+}
+
+// pageData is what layout.html and every page template read.
+type pageData struct {
+	Lang, HTMLLang string
+	Site           news.Site
+	SiteName       string
+	Sponsor        string
+	Operator       string
+	BrowserNote    string
+	L              map[string]string
+	Title          string
+	Description    string
+	Canonical      string
+	Alternates     []alternate
+	Nav            []link
+	HomeActive     bool
+	Crumbs         []link
+	Footer         []link
+
+	Home    *homeView
+	Listing *listingView
+	Article *articleView
+	Page    *pageView
+	Error   *errorView
+}
+
+type articleItem struct {
+	Headline, URL, Summary, Date, ISO string
+}
+
+type homeView struct {
+	Leads    []articleItem
+	Sections []section
+}
+
+type section struct {
+	Name, URL string
+	Items     []articleItem
+}
+
+type listingView struct {
+	Name             string
+	Children         []link
+	Items            []articleItem
+	Page, Pages      int
+	PageOf           string
+	PrevURL, NextURL string
+}
+
+type articleView struct {
+	Headline, Summary, Byline, Source, Editor string
+	Release, ISO                              string
+	Body                                      template.HTML
+	Tags                                      []string
+}
+
+type pageView struct {
+	Title string
+	Body  template.HTML
+}
+
+type errorView struct {
+	Heading, Text string
+}
+
+// newPage fills what every page shows: names, navigation, footer, language
+// switch. activePath is the channel path being shown, for highlighting.
+func newPage(f frame, lang, activePath string) *pageData {
+	def := f.site.DefaultLanguage
+	p := &pageData{
+		Lang:        lang,
+		HTMLLang:    htmlLangs[lang],
+		Site:        f.site,
+		SiteName:    f.site.Name.In(lang, def),
+		Sponsor:     f.site.Sponsor.In(lang, def),
+		Operator:    f.site.Operator.In(lang, def),
+		BrowserNote: f.site.BrowserNote.In(lang, def),
+		L:           labels[lang],
+	}
+	if p.HTMLLang == "" {
+		p.HTMLLang = lang
+	}
+	if p.L == nil {
+		p.L = labels["en"]
+	}
+	if p.SiteName == "" {
+		p.SiteName = "Newsdesk"
+	}
+	top := strings.SplitN(activePath, "/", 2)[0]
+	for _, c := range f.tree.Children(0) {
+		p.Nav = append(p.Nav, link{Name: c.Name.In(lang, def), URL: channelURL(lang, c.Path), Active: c.Path == top})
+	}
+	pages := map[string]news.Page{}
+	for _, pg := range f.pages {
+		pages[pg.Slug] = pg
+	}
+	for _, slug := range f.site.FooterPages {
+		if pg, ok := pages[slug]; ok {
+			p.Footer = append(p.Footer, link{Name: pg.Title.In(lang, def), URL: "/" + lang + "/" + slug + "/"})
+		}
+	}
+	for _, other := range f.site.Languages {
+		if other != lang {
+			p.Alternates = append(p.Alternates, alternate{Lang: other, Name: langNames[other], URL: "/" + other + "/"})
+		}
+	}
+	return p
+}
+
+// crumbs is the breadcrumb trail of a channel, from the top level down.
+func crumbs(f frame, lang, path string) []link {
+	var out []link
+	for _, c := range f.tree.Ancestry(path) {
+		out = append(out, link{Name: c.Name.In(lang, f.site.DefaultLanguage), URL: channelURL(lang, c.Path)})
+	}
+	return out
+}
+
+func channelURL(lang, path string) string { return "/" + lang + "/" + path + "/" }
+
+func item(a news.Article, loc *time.Location) articleItem {
+	t := a.ReleaseAt.In(loc)
+	return articleItem{
+		Headline: a.Headline,
+		URL:      a.Path(loc),
+		Summary:  a.Summary,
+		Date:     t.Format("2006-01-02"),
+		ISO:      t.Format(time.RFC3339),
+	}
+}
+
+func items(list []news.Article, loc *time.Location) []articleItem {
+	out := make([]articleItem, len(list))
+	for i, a := range list {
+		out[i] = item(a, loc)
+	}
+	return out
+}
+
+func pageOf(lang string, page, pages int) string {
+	return fmt.Sprintf(label(lang, "page_of"), page, pages)
+}

@@ -1,0 +1,139 @@
+package sitefile
+
+import (
+	"context"
+	"fmt"
+
+	"newsdesk/internal/markup"
+	"newsdesk/internal/news"
+	"newsdesk/internal/store"
+)
+
+// Result counts what an apply changed; all zero means the file was already
+// in force.
+type Result struct {
+	Settings, Channels, Pages int
+}
+
+// Changed reports whether the apply changed anything.
+func (r Result) Changed() bool { return r.Settings+r.Channels+r.Pages > 0 }
+
+func (r Result) String() string {
+	if !r.Changed() {
+		return "site apply: nothing to change"
+	}
+	return fmt.Sprintf("site apply: %d settings, %d channels, %d pages changed", r.Settings, r.Channels, r.Pages)
+}
+
+// Apply decodes, validates and applies a site file in one transaction.
+func Apply(ctx context.Context, s *store.Store, san *markup.Sanitizer, data []byte) (Result, error) {
+	f, err := Decode(data)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	err = s.InTx(ctx, func(tx *store.Tx) error {
+		current, err := tx.Site(ctx)
+		if err != nil {
+			return err
+		}
+		pages, err := tx.Pages(ctx)
+		if err != nil {
+			return err
+		}
+		tree, err := tx.Channels(ctx)
+		if err != nil {
+			return err
+		}
+		var pageSlugs, topChannels []string
+		for _, p := range pages {
+			pageSlugs = append(pageSlugs, p.Slug)
+		}
+		for _, c := range tree.Children(0) {
+			topChannels = append(topChannels, c.Slug)
+		}
+		if err := f.Validate(pageSlugs, topChannels); err != nil {
+			return err
+		}
+		if err := checkMerged(current, f); err != nil {
+			return err
+		}
+		values := store.SiteSettings(f.Site)
+		for _, key := range settingKeys {
+			if !f.Settings[key] {
+				continue
+			}
+			changed, err := tx.SetSetting(ctx, key, values[key])
+			if err != nil {
+				return err
+			}
+			if changed {
+				res.Settings++
+			}
+		}
+		if err := applyChannels(ctx, tx, f.Channels, 0, "", &res); err != nil {
+			return err
+		}
+		for _, p := range f.Pages {
+			for lang, body := range p.Body {
+				p.Body[lang] = san.Sanitize(body)
+			}
+			changed, err := tx.UpsertPage(ctx, p)
+			if err != nil {
+				return err
+			}
+			if changed {
+				res.Pages++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// checkMerged validates the settings as they will stand after the apply, for
+// files that change only some of them.
+func checkMerged(current news.Site, f *File) error {
+	merged := current
+	if f.Settings["languages"] {
+		merged.Languages = f.Site.Languages
+	}
+	if f.Settings["default_language"] {
+		merged.DefaultLanguage = f.Site.DefaultLanguage
+	}
+	v := &news.ValidationError{}
+	if len(merged.Languages) == 0 {
+		v.Add("languages", "the site needs at least one language")
+	}
+	if merged.DefaultLanguage == "" && len(merged.Languages) > 0 && !f.Settings["default_language"] {
+		// A site without a default language uses its first one.
+		f.Site.DefaultLanguage = merged.Languages[0]
+		f.Settings["default_language"] = true
+	} else if merged.DefaultLanguage != "" && !merged.HasLanguage(merged.DefaultLanguage) {
+		v.Add("default_language", "%q is not one of the site's languages %v", merged.DefaultLanguage, merged.Languages)
+	}
+	return v.Err()
+}
+
+func applyChannels(ctx context.Context, tx *store.Tx, list []ChannelSpec, parentID int64, parentPath string, res *Result) error {
+	for i, spec := range list {
+		path := spec.Slug
+		if parentPath != "" {
+			path = parentPath + "/" + spec.Slug
+		}
+		id, changed, err := tx.UpsertChannel(ctx, news.Channel{ParentID: parentID, Slug: spec.Slug, Path: path, Name: spec.Name, Position: i})
+		if err != nil {
+			return err
+		}
+		if changed {
+			res.Channels++
+		}
+		if err := applyChannels(ctx, tx, spec.Children, id, path, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"newsdesk/internal/news"
+)
+
+const articleColumns = `a.id, COALESCE(a.uri, ''), a.language, a.channel_id, c.path, a.headline, a.slug,
+	a.summary, a.body_html, a.byline, a.source, a.editor, a.status, a.release_at, a.embargo_until,
+	a.version_created, a.created_at, a.updated_at`
+
+const articleFrom = ` FROM articles a JOIN channels c ON c.id = a.channel_id `
+
+// visibleAt is the reader visibility rule (news.Article.VisibleFrom) as SQL:
+// visible_from is only set for published articles and holds the later of
+// release and embargo. $1 is always the current time.
+const visibleAt = ` a.visible_from IS NOT NULL AND a.visible_from <= $1 `
+
+func scanArticle(row scanner) (news.Article, error) {
+	var a news.Article
+	var status string
+	var release, embargo, version sql.NullTime
+	err := row.Scan(&a.ID, &a.URI, &a.Language, &a.ChannelID, &a.ChannelPath, &a.Headline, &a.Slug,
+		&a.Summary, &a.BodyHTML, &a.Byline, &a.Source, &a.Editor, &status, &release, &embargo,
+		&version, &a.CreatedAt, &a.UpdatedAt)
+	if err != nil {
+		return a, err
+	}
+	a.Status = news.Status(status)
+	a.ReleaseAt, a.EmbargoUntil, a.VersionCreated = timeOf(release), timeOf(embargo), timeOf(version)
+	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
+	return a, nil
+}
+
+func (q *queries) oneArticle(ctx context.Context, what, where string, args ...any) (news.Article, error) {
+	a, err := scanArticle(q.q.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("article %s: %w", what, news.ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("article %s: %w", what, err)
+	}
+	a.Tags, err = q.ArticleTags(ctx, a.ID)
+	return a, err
+}
+
+// ArticleByID loads an article whatever its status (newsroom and import use).
+func (q *queries) ArticleByID(ctx context.Context, id int64) (news.Article, error) {
+	return q.oneArticle(ctx, strconv.FormatInt(id, 10), `WHERE a.id = $1`, id)
+}
+
+// ArticleByURI loads an article by its external uri whatever its status.
+func (q *queries) ArticleByURI(ctx context.Context, uri string) (news.Article, error) {
+	return q.oneArticle(ctx, uri, `WHERE a.uri = $1`, uri)
+}
+
+// VisibleArticle loads the article a reader asked for by language, channel and
+// slug, or news.ErrNotFound when there is none or it is not visible at now.
+func (q *queries) VisibleArticle(ctx context.Context, lang, channelPath, slug string, now time.Time) (news.Article, error) {
+	return q.oneArticle(ctx, channelPath+"/"+slug,
+		`WHERE`+visibleAt+`AND a.language = $2 AND c.path = $3 AND a.slug = $4`, now.UTC(), lang, channelPath, slug)
+}
+
+// ArticleQuery selects visible articles for a listing.
+type ArticleQuery struct {
+	Language string
+	// Channel, when set, limits the listing to that channel and its subtree.
+	Channel string
+	Limit   int
+	Offset  int
+	Now     time.Time
+}
+
+// VisibleArticles lists what readers may see, newest release first, and the
+// total count for pagination. Bodies are not loaded.
+func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.Article, int, error) {
+	where := `WHERE` + visibleAt + `AND a.language = $2`
+	args := []any{aq.Now.UTC(), aq.Language}
+	if aq.Channel != "" {
+		where += ` AND (c.path = $3 OR c.path LIKE $4)`
+		args = append(args, aq.Channel, aq.Channel+"/%")
+	}
+	var total int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count articles: %w", err)
+	}
+	if aq.Limit <= 0 {
+		aq.Limit = 20
+	}
+	n := len(args)
+	cols := strings.Replace(articleColumns, "a.body_html", "''", 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+where+
+		fmt.Sprintf(` ORDER BY a.release_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2),
+		append(args, aq.Limit, aq.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list articles: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list articles: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list articles: %w", err)
+	}
+	return out, total, nil
+}
+
+// ArticleTags lists an article's tags in alphabetical order.
+func (q *queries) ArticleTags(ctx context.Context, id int64) ([]string, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT tag FROM article_tags WHERE article_id = $1 ORDER BY tag`, id)
+	if err != nil {
+		return nil, fmt.Errorf("article %d tags: %w", id, err)
+	}
+	defer rows.Close()
+	var tags []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("article %d tags: %w", id, err)
+		}
+		tags = append(tags, t)
+	}
+	return tags, rows.Err()
+}
+
+// UniqueSlug returns base, or base with a number appended, so that no other
+// article in the same language and channel has it.
+func (q *queries) UniqueSlug(ctx context.Context, lang string, channelID int64, base string, exceptID int64) (string, error) {
+	slug := base
+	for i := 2; ; i++ {
+		var n int
+		err := q.q.QueryRowContext(ctx,
+			`SELECT COUNT(*) FROM articles WHERE language = $1 AND channel_id = $2 AND slug = $3 AND id <> $4`,
+			lang, channelID, slug, exceptID).Scan(&n)
+		if err != nil {
+			return "", fmt.Errorf("unique slug %q: %w", base, err)
+		}
+		if n == 0 {
+			return slug, nil
+		}
+		slug = base + "-" + strconv.Itoa(i)
+	}
+}
+
+// SaveArticle inserts the article when a.ID is 0 and updates it otherwise,
+// replacing its tags; it returns the id. Validation is the caller's (domain) job.
+func (q *queries) SaveArticle(ctx context.Context, a news.Article) (int64, error) {
+	var uri any
+	if a.URI != "" {
+		uri = a.URI
+	}
+	args := []any{uri, a.Language, a.ChannelID, a.Headline, a.Slug, a.Summary, a.BodyHTML, a.Byline,
+		a.Source, a.Editor, string(a.Status), nullTime(a.ReleaseAt), nullTime(a.EmbargoUntil),
+		nullTime(a.VisibleFrom()), nullTime(a.VersionCreated), a.UpdatedAt.UTC()}
+	id := a.ID
+	if id == 0 {
+		err := q.q.QueryRowContext(ctx, `INSERT INTO articles (uri, language, channel_id, headline, slug,
+			summary, body_html, byline, source, editor, status, release_at, embargo_until, visible_from,
+			version_created, updated_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+			append(args, a.CreatedAt.UTC())...).Scan(&id)
+		if err != nil {
+			return 0, fmt.Errorf("insert article %q: %w", a.Headline, err)
+		}
+	} else {
+		_, err := q.q.ExecContext(ctx, `UPDATE articles SET uri = $1, language = $2, channel_id = $3,
+			headline = $4, slug = $5, summary = $6, body_html = $7, byline = $8, source = $9, editor = $10,
+			status = $11, release_at = $12, embargo_until = $13, visible_from = $14, version_created = $15,
+			updated_at = $16 WHERE id = $17`, append(args, id)...)
+		if err != nil {
+			return 0, fmt.Errorf("update article %d: %w", id, err)
+		}
+	}
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = $1`, id); err != nil {
+		return 0, fmt.Errorf("article %d tags: %w", id, err)
+	}
+	seen := map[string]bool{}
+	for _, t := range a.Tags {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO article_tags (article_id, tag) VALUES ($1, $2)`, id, t); err != nil {
+			return 0, fmt.Errorf("article %d tag %q: %w", id, t, err)
+		}
+	}
+	return id, nil
+}
+
+// CountArticles counts stored articles in any status.
+func (q *queries) CountArticles(ctx context.Context) (int, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	return n, nil
+}
