@@ -163,6 +163,7 @@ var allowed = map[string]map[string]bool{
 	"blockquote": nil, "ul": nil, "ol": nil, "li": nil, "figure": nil, "figcaption": nil,
 	"table": nil, "caption": nil, "thead": nil, "tbody": nil, "tfoot": nil, "tr": nil,
 	"pre": nil, "code": nil,
+	"div": nil, "span": nil, "q": nil, "cite": nil, "abbr": nil, "small": nil, "mark": nil, "del": nil, "ins": nil,
 }
 
 // checkSafe asserts the sanitizer's promises for one output: no script, no
