@@ -33,10 +33,14 @@ func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) 
 
 	f, ferr := s.loadFrame(ctx)
 	if ferr != nil {
-		// The database is down: a plain page beats none.
-		s.log.Error("error page: load site", "err", ferr)
-		http.Error(w, http.StatusText(status), status)
-		return
+		last := s.lastFrame.Load()
+		if last == nil {
+			// The database is down and has never answered: a plain page beats none.
+			s.log.Error("error page: load site", "err", ferr)
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
+		f = *last
 	}
 	lang := f.site.DefaultLanguage
 	if first := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]; f.site.HasLanguage(first) {

@@ -278,3 +278,25 @@ func TestListingPagination(t *testing.T) {
 		t.Errorf("page 3: %d, want 404", r.status)
 	}
 }
+
+// TestServerErrorPage: when the database fails, readers get a real 500 page
+// in their language, framed by the last site settings seen.
+func TestServerErrorPage(t *testing.T) {
+	p := newPortal(t, "sqlite")
+	if r := get(t, p, "/zh/"); r.status != 200 {
+		t.Fatalf("warm-up: %d", r.status)
+	}
+	p.store.Close()
+	r := get(t, p, "/zh/news/")
+	if r.status != 500 {
+		t.Fatalf("status %d, want 500", r.status)
+	}
+	for _, want := range []string{"出错了", "页面暂时无法显示", `<html lang="zh-Hans">`, "备案号：11044902"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("500 page lacks %q", want)
+		}
+	}
+	if r := get(t, p, "/readyz"); r.status != 503 {
+		t.Errorf("readyz with the database closed: %d, want 503", r.status)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"newsdesk/internal/news"
@@ -41,6 +42,9 @@ type Server struct {
 	assets  *web.Assets
 	trusted []netip.Prefix
 	handler http.Handler
+	// lastFrame is the last frame loaded, so error pages keep the site's
+	// name, navigation and footer when the database fails.
+	lastFrame atomic.Pointer[frame]
 }
 
 // New builds the portal, parsing every template once so a broken one stops
@@ -103,5 +107,6 @@ func (s *Server) loadFrame(ctx context.Context) (frame, error) {
 	if f.pages, err = s.store.Pages(ctx); err != nil {
 		return f, err
 	}
+	s.lastFrame.Store(&f)
 	return f, nil
 }
