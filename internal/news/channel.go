@@ -39,14 +39,22 @@ type ChannelTree struct {
 // NewChannelTree indexes channels. Order among siblings is Position, then slug.
 func NewChannelTree(channels []Channel) *ChannelTree {
 	all := append([]Channel(nil), channels...)
+	// Shallower channels first, so parents always precede children; then by
+	// parent, so siblings sit together in their navigation order. (Comparing
+	// paths only across parents was not a consistent order: a child could sort
+	// before its own parent.)
 	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].ParentID != all[j].ParentID {
-			return all[i].Path < all[j].Path
+		a, b := all[i], all[j]
+		if a.Depth() != b.Depth() {
+			return a.Depth() < b.Depth()
 		}
-		if all[i].Position != all[j].Position {
-			return all[i].Position < all[j].Position
+		if pa, pb := a.ParentPath(), b.ParentPath(); pa != pb {
+			return pa < pb
 		}
-		return all[i].Slug < all[j].Slug
+		if a.Position != b.Position {
+			return a.Position < b.Position
+		}
+		return a.Slug < b.Slug
 	})
 	t := &ChannelTree{all: all, byPath: map[string]int{}, byID: map[int64]int{}}
 	for i, c := range all {

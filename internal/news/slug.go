@@ -3,6 +3,7 @@ package news
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ReservedSlugs cannot name a top-level channel or a page: they are the first
@@ -22,7 +23,7 @@ func IsReservedSlug(s string) bool {
 // ValidSlug reports whether s may be used as a URL segment: lower-case letters
 // of any script, digits and single inner hyphens.
 func ValidSlug(s string) bool {
-	if s == "" || len(s) > 200 || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
+	if s == "" || len(s) > maxSlugBytes || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
 		return false
 	}
 	for _, r := range s {
@@ -39,6 +40,10 @@ func ValidSlug(s string) bool {
 
 // maxSlugRunes keeps URLs short enough to share and to store as file names.
 const maxSlugRunes = 80
+
+// maxSlugBytes is ValidSlug's limit; Slugify stays within it too, as 80
+// Chinese characters take 240 bytes.
+const maxSlugBytes = 200
 
 // Slugify derives a URL segment from a headline. Latin text becomes lower-case
 // words joined by hyphens; letters of other scripts (a Chinese headline) are
@@ -67,6 +72,13 @@ func Slugify(text string) string {
 		default:
 			pendingHyphen = b.Len() > 0
 			continue
+		}
+		runes, size := 1, utf8.RuneLen(r)
+		if pendingHyphen {
+			runes, size = 2, size+1
+		}
+		if n+runes > maxSlugRunes || b.Len()+size > maxSlugBytes {
+			break // the hyphen and the rune would not both fit
 		}
 		if pendingHyphen {
 			b.WriteByte('-')

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 
 	"newsdesk/internal/news"
 )
@@ -152,7 +153,8 @@ func unmarshal(data []byte, dst any) error {
 		return err
 	}
 	if dec.More() {
-		return &json.SyntaxError{Offset: dec.InputOffset()}
+		// Offset counts the offending byte, as the decoder's own errors do.
+		return &json.SyntaxError{Offset: dec.InputOffset() + 1}
 	}
 	return nil
 }
@@ -201,19 +203,25 @@ func syntaxError(data []byte, err error) error {
 	if errors.As(err, &te) {
 		return &news.ValidationError{Fields: []news.FieldError{{Message: "the site file must be a JSON object, found JSON " + te.Value}}}
 	}
-	if errors.Is(err, errUnexpectedEOF(err)) || offset < 0 {
+	atEnd := errors.Is(err, errUnexpectedEOF(err)) || offset < 0
+	if atEnd {
 		offset = int64(len(data))
 	}
-	line, col := 1, 1
-	for i := int64(0); i < offset && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
+	offset = min(offset, int64(len(data)))
+	// A SyntaxError's offset includes the offending byte, so the runes up to
+	// it on its line are its (1-based) column; at the end of the data the
+	// column is the one after the last character.
+	start := bytes.LastIndexByte(data[:offset], '\n') + 1
+	line := bytes.Count(data[:offset], []byte("\n")) + 1
+	col := utf8.RuneCount(data[start:offset])
+	if atEnd || col == 0 {
+		col++
 	}
-	return &news.ValidationError{Fields: []news.FieldError{{Message: fmt.Sprintf("malformed JSON at line %d, column %d: %v", line, col, err)}}}
+	msg := err.Error()
+	if msg == "" {
+		msg = "unexpected data after the JSON object"
+	}
+	return &news.ValidationError{Fields: []news.FieldError{{Message: fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, msg)}}}
 }
 
 func errUnexpectedEOF(err error) error {

@@ -84,8 +84,10 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 	where := `WHERE` + visibleAt + `AND a.language = $2`
 	args := []any{aq.Now.UTC(), aq.Language}
 	if aq.Channel != "" {
-		where += ` AND (c.path = $3 OR c.path LIKE $4)`
-		args = append(args, aq.Channel, aq.Channel+"/%")
+		// The subtree is matched by prefix; % and _ in the path must not act
+		// as wildcards (news/chin_ is not news/china).
+		where += ` AND (c.path = $3 OR c.path LIKE $4 ESCAPE '\')`
+		args = append(args, aq.Channel, likeEscaper.Replace(aq.Channel)+"/%")
 	}
 	var total int
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+where, args...).Scan(&total); err != nil {
@@ -116,6 +118,9 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 	}
 	return out, total, nil
 }
+
+// likeEscaper makes a string match itself literally in LIKE ... ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // ArticleTags lists an article's tags in alphabetical order.
 func (q *queries) ArticleTags(ctx context.Context, id int64) ([]string, error) {
