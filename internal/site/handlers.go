@@ -90,7 +90,16 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 	if rest == "" {
 		return s.home(w, r, f, lang)
 	}
+	first, _, _ := strings.Cut(rest, "/")
+	if news.IsReservedSlug(strings.TrimSuffix(first, "/")) {
+		// Search, feeds and the newsroom have their own routes when built;
+		// nothing under these names is a channel or a page.
+		return news.ErrNotFound
+	}
 	if !strings.HasSuffix(rest, "/") {
+		if strings.Contains(rest[strings.LastIndexByte(rest, '/')+1:], ".") {
+			return news.ErrNotFound // a file name, never a channel or page
+		}
 		// Canonical URLs end in a slash; send the short form there.
 		target := r.URL.Path + "/"
 		if r.URL.RawQuery != "" {

@@ -94,6 +94,9 @@ func TestPublicPages(t *testing.T) {
 				{name: "footer page", path: "/en/about-us/", status: 200, contains: []string{"<h1>About us</h1>", "publishes news and policy"}},
 				{name: "Chinese footer page", path: "/zh/legal-notice/", status: 200, contains: []string{"<h1>法律声明</h1>", "转载请注明出处。"}},
 				{name: "reserved segment", path: "/en/admin/", status: 404},
+				{name: "reserved name is not slash-redirected", path: "/en/search?q=xi", status: 404},
+				{name: "file name is not slash-redirected", path: "/en/feed.xml", status: 404},
+				{name: "file-like name is not slash-redirected", path: "/en/news/data.csv", status: 404},
 				{name: "healthz", path: "/healthz", status: 200, contains: []string{"ok"}},
 				{name: "readyz", path: "/readyz", status: 200, contains: []string{"ready"}},
 			}
