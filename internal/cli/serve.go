@@ -9,12 +9,15 @@ import (
 	"net/http"
 	"time"
 
+	"newsdesk/internal/accounts"
+	"newsdesk/internal/admin"
 	"newsdesk/internal/config"
 	"newsdesk/internal/demo"
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/markup"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
+	"newsdesk/internal/web"
 )
 
 func runServe(ctx context.Context, env Env, args []string) int {
@@ -67,12 +70,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	if err != nil {
 		return err
 	}
+	acc := accounts.New(s, log)
+	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies()})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/admin/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)))
+	mux.Handle("/", portal)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           portal,
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -81,6 +92,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect())
+	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -98,6 +112,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// announceSetup logs a one-time link for creating the first administrator
+// when the site has none. There is never a default password.
+func announceSetup(ctx context.Context, acc *accounts.Service, log *slog.Logger, base string) error {
+	token, err := acc.SetupLink(ctx)
+	if err != nil || token == "" {
+		return err
+	}
+	log.Warn("no administrator yet: create the first one at this one-time link (valid 24h; restarting makes a new one)",
+		"url", base+"/admin/setup?token="+token)
 	return nil
 }
 

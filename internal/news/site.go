@@ -18,6 +18,9 @@ type Site struct {
 	BrowserNote        Localized
 	// FooterPages lists page slugs in the order the footer links them.
 	FooterPages []string
+	// RequireTwoFactor obliges chief editors and administrators to sign in
+	// with a one-time code as well as their password.
+	RequireTwoFactor bool
 }
 
 // Location returns the site's time zone, UTC when it is unset. An invalid zone

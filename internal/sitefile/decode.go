@@ -30,7 +30,7 @@ type ChannelSpec struct {
 	path     string // JSON path, for messages
 }
 
-var settingKeys = []string{"name", "languages", "default_language", "time_zone", "sponsor", "operator", "registration_number", "browser_note", "footer_pages"}
+var settingKeys = []string{"name", "languages", "default_language", "time_zone", "sponsor", "operator", "registration_number", "browser_note", "footer_pages", "require_two_factor"}
 
 // Decode parses a site file strictly: malformed JSON, unknown keys and values
 // of the wrong type are reported with their JSON path. It does not validate
@@ -50,7 +50,7 @@ func Decode(data []byte) (*File, error) {
 		"name": &f.Site.Name, "languages": &f.Site.Languages, "default_language": &f.Site.DefaultLanguage,
 		"time_zone": &f.Site.TimeZone, "sponsor": &f.Site.Sponsor, "operator": &f.Site.Operator,
 		"registration_number": &f.Site.RegistrationNumber, "browser_note": &f.Site.BrowserNote,
-		"footer_pages": &f.Site.FooterPages,
+		"footer_pages": &f.Site.FooterPages, "require_two_factor": &f.Site.RequireTwoFactor,
 	}
 	for _, key := range sortedKeys(top) {
 		raw := top[key]
@@ -183,6 +183,8 @@ func goTypeWords(t string) string {
 		return "a string"
 	case "[]string":
 		return "a list of strings"
+	case "bool":
+		return "true or false"
 	case "news.Localized", "map[string]string":
 		return `an object of texts by language, e.g. {"en": "...", "zh": "..."}`
 	}

@@ -1,6 +1,9 @@
 package store
 
 import (
+	"context"
+	"database/sql"
+
 	"github.com/pressly/goose/v3"
 )
 
@@ -18,3 +21,14 @@ var (
 	sqliteDialect   = dialect{name: "sqlite", driver: "sqlite", goose: goose.DialectSQLite3, migrations: "migrations/sqlite"}
 	postgresDialect = dialect{name: "postgres", driver: "pgx", goose: goose.DialectPostgres, migrations: "migrations/postgres"}
 )
+
+// lockAudit serialises appends to the audit chain. SQLite transactions
+// already hold the database's one write lock (_txlock=immediate); PostgreSQL
+// nodes take a transaction-scoped advisory lock.
+func (d dialect) lockAudit(ctx context.Context, tx *sql.Tx) error {
+	if d.name != "postgres" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7021001)`)
+	return err
+}

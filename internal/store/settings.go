@@ -19,6 +19,7 @@ const (
 	keyRegistrationNumber = "registration_number"
 	keyBrowserNote        = "browser_note"
 	keyFooterPages        = "footer_pages"
+	keyRequireTwoFactor   = "require_two_factor"
 )
 
 // Site loads the site settings. An empty database gives a zero Site.
@@ -33,7 +34,7 @@ func (q *queries) Site(ctx context.Context) (news.Site, error) {
 		keyName: &s.Name, keyLanguages: &s.Languages, keyDefaultLanguage: &s.DefaultLanguage,
 		keyTimeZone: &s.TimeZone, keySponsor: &s.Sponsor, keyOperator: &s.Operator,
 		keyRegistrationNumber: &s.RegistrationNumber, keyBrowserNote: &s.BrowserNote,
-		keyFooterPages: &s.FooterPages,
+		keyFooterPages: &s.FooterPages, keyRequireTwoFactor: &s.RequireTwoFactor,
 	}
 	for rows.Next() {
 		var key, value string
@@ -59,7 +60,7 @@ func SiteSettings(s news.Site) map[string]any {
 		keyName: s.Name, keyLanguages: s.Languages, keyDefaultLanguage: s.DefaultLanguage,
 		keyTimeZone: s.TimeZone, keySponsor: s.Sponsor, keyOperator: s.Operator,
 		keyRegistrationNumber: s.RegistrationNumber, keyBrowserNote: s.BrowserNote,
-		keyFooterPages: s.FooterPages,
+		keyFooterPages: s.FooterPages, keyRequireTwoFactor: s.RequireTwoFactor,
 	}
 }
 

@@ -76,10 +76,11 @@ func TestSiteSettingsRoundTrip(t *testing.T) {
 			RegistrationNumber: "11044902",
 			BrowserNote:        news.Localized{"zh": "建议使用Chrome"},
 			FooterPages:        []string{"about-us", "contact-us", "legal-notice"},
+			RequireTwoFactor:   true,
 		}
 		values := store.SiteSettings(want)
-		if len(values) != 9 {
-			t.Fatalf("SiteSettings has %d keys, want 9", len(values))
+		if len(values) != 10 {
+			t.Fatalf("SiteSettings has %d keys, want 10", len(values))
 		}
 		for key, value := range values {
 			changed, err := s.SetSetting(ctx, key, value)

@@ -1,0 +1,97 @@
+package admin
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"newsdesk/internal/accounts"
+	"newsdesk/internal/markup"
+	"newsdesk/internal/store"
+	"newsdesk/internal/web"
+)
+
+//go:embed templates static
+var embedded embed.FS
+
+// Session lifetimes: a newsroom desk is left unattended, so idle sessions end
+// soon; even an active one ends after a working day.
+const (
+	DefaultIdleTimeout = 30 * time.Minute
+	DefaultLifetime    = 12 * time.Hour
+)
+
+// Options are what the newsroom needs from the composition root.
+type Options struct {
+	Store          *store.Store
+	Accounts       *accounts.Service
+	Sanitizer      *markup.Sanitizer
+	Log            *slog.Logger
+	Now            func() time.Time
+	TrustedProxies []netip.Prefix
+	IdleTimeout    time.Duration
+	Lifetime       time.Duration
+}
+
+// Server is the newsroom as an http.Handler mounted at /admin/.
+type Server struct {
+	store    *store.Store
+	accounts *accounts.Service
+	san      *markup.Sanitizer
+	log      *slog.Logger
+	now      func() time.Time
+	trusted  []netip.Prefix
+	sessions *scs.SessionManager
+	render   *renderer
+	assets   *web.Assets
+	handler  http.Handler
+}
+
+// New builds the newsroom, parsing its templates once.
+func New(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Sanitizer == nil {
+		opts.Sanitizer = markup.NewSanitizer()
+	}
+	if opts.IdleTimeout == 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
+	if opts.Lifetime == 0 {
+		opts.Lifetime = DefaultLifetime
+	}
+	staticFS, err := fs.Sub(embedded, "static")
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	assets, err := web.NewAssets(staticFS, "/admin/static/")
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	tmplFS, err := fs.Sub(embedded, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	r, err := newRenderer(tmplFS, assets)
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	s := &Server{store: opts.Store, accounts: opts.Accounts, san: opts.Sanitizer, log: opts.Log, now: opts.Now,
+		trusted: opts.TrustedProxies, render: r, assets: assets}
+	s.sessions = newSessionManager(opts.Store, opts.IdleTimeout, opts.Lifetime, s.now)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves /admin/...
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
