@@ -11,6 +11,7 @@ import (
 
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/admin"
+	"newsdesk/internal/api"
 	"newsdesk/internal/config"
 	"newsdesk/internal/demo"
 	"newsdesk/internal/ingest"
@@ -77,6 +78,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)))
+	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(api.New(acc, log))))
 	mux.Handle("/", portal)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
