@@ -54,15 +54,18 @@ func runImport(ctx context.Context, env Env, args []string) int {
 		}
 	}
 	im := &ingest.Importer{Store: s, Sanitizer: markup.NewSanitizer(), Now: time.Now}
-	n := 0
+	prog := newProgress(env.Stderr, len(files), "import")
 	sum := im.Run(ctx, files, *channel, func(r ingest.ItemResult) {
-		n++
 		if r.Err != nil {
-			reportItemError(env, n, len(files), r)
+			for _, line := range itemErrors(r) {
+				prog.problem(line)
+			}
+			prog.item("")
 			return
 		}
-		fmt.Fprintf(env.Stderr, "[%d/%d] %s: %s (%s)\n", n, len(files), r.Path, r.Outcome, r.Article.Headline)
+		prog.item(fmt.Sprintf("%s: %s (%s)", r.Path, r.Outcome, r.Article.Headline))
 	})
+	prog.done()
 	fmt.Fprintln(env.Stdout, sum)
 	if sum.Failed() > 0 {
 		return exitFailed
@@ -70,13 +73,15 @@ func runImport(ctx context.Context, env Env, args []string) int {
 	return exitOK
 }
 
-func reportItemError(env Env, n, total int, r ingest.ItemResult) {
+// itemErrors words a failed item's problems, one line per field.
+func itemErrors(r ingest.ItemResult) []string {
 	var v *news.ValidationError
 	if errors.As(r.Err, &v) {
-		for _, f := range v.Fields {
-			fmt.Fprintf(env.Stderr, "[%d/%d] %s: FAILED: %s\n", n, total, r.Path, f.Error())
+		lines := make([]string, len(v.Fields))
+		for i, f := range v.Fields {
+			lines[i] = fmt.Sprintf("%s: FAILED: %s", r.Path, f.Error())
 		}
-		return
+		return lines
 	}
-	fmt.Fprintf(env.Stderr, "[%d/%d] %s: FAILED: %v\n", n, total, r.Path, r.Err)
+	return []string{fmt.Sprintf("%s: FAILED: %v", r.Path, r.Err)}
 }
