@@ -33,63 +33,75 @@ func Apply(ctx context.Context, s *store.Store, san *markup.Sanitizer, data []by
 	}
 	var res Result
 	err = s.InTx(ctx, func(tx *store.Tx) error {
-		current, err := tx.Site(ctx)
-		if err != nil {
-			return err
-		}
-		pages, err := tx.Pages(ctx)
-		if err != nil {
-			return err
-		}
-		tree, err := tx.Channels(ctx)
-		if err != nil {
-			return err
-		}
-		var pageSlugs, topChannels []string
-		for _, p := range pages {
-			pageSlugs = append(pageSlugs, p.Slug)
-		}
-		for _, c := range tree.Children(0) {
-			topChannels = append(topChannels, c.Slug)
-		}
-		if err := f.Validate(pageSlugs, topChannels); err != nil {
-			return err
-		}
-		if err := checkMerged(current, f); err != nil {
-			return err
-		}
-		values := store.SiteSettings(f.Site)
-		for _, key := range settingKeys {
-			if !f.Settings[key] {
-				continue
-			}
-			changed, err := tx.SetSetting(ctx, key, values[key])
-			if err != nil {
-				return err
-			}
-			if changed {
-				res.Settings++
-			}
-		}
-		if err := applyChannels(ctx, tx, f.Channels, 0, "", &res); err != nil {
-			return err
-		}
-		for _, p := range f.Pages {
-			for lang, body := range p.Body {
-				p.Body[lang] = san.Sanitize(body)
-			}
-			changed, err := tx.UpsertPage(ctx, p)
-			if err != nil {
-				return err
-			}
-			if changed {
-				res.Pages++
-			}
-		}
-		return nil
+		res, err = ApplyFile(ctx, tx, san, f)
+		return err
 	})
 	if err != nil {
 		return Result{}, err
+	}
+	return res, nil
+}
+
+// ApplyFile validates and applies an already decoded (or built) file inside
+// tx, so that surfaces other than the CLI, such as the newsroom's settings
+// form, get exactly the rules of `site apply` and can record the change in
+// the same transaction.
+func ApplyFile(ctx context.Context, tx *store.Tx, san *markup.Sanitizer, f *File) (Result, error) {
+	var res Result
+	current, err := tx.Site(ctx)
+	if err != nil {
+		return res, err
+	}
+	pages, err := tx.Pages(ctx)
+	if err != nil {
+		return res, err
+	}
+	tree, err := tx.Channels(ctx)
+	if err != nil {
+		return res, err
+	}
+	var pageSlugs, topChannels []string
+	for _, p := range pages {
+		pageSlugs = append(pageSlugs, p.Slug)
+	}
+	for _, c := range tree.Children(0) {
+		topChannels = append(topChannels, c.Slug)
+	}
+	if err := f.Validate(pageSlugs, topChannels); err != nil {
+		return res, err
+	}
+	if err := checkMerged(current, f); err != nil {
+		return res, err
+	}
+	values := store.SiteSettings(f.Site)
+	for _, key := range settingKeys {
+		if !f.Settings[key] {
+			continue
+		}
+		changed, err := tx.SetSetting(ctx, key, values[key])
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.Settings++
+		}
+	}
+	if err := applyChannels(ctx, tx, f.Channels, 0, "", &res); err != nil {
+		return res, err
+	}
+	for _, p := range f.Pages {
+		body := news.Localized{}
+		for lang, html := range p.Body {
+			body[lang] = san.Sanitize(html)
+		}
+		p.Body = body
+		changed, err := tx.UpsertPage(ctx, p)
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.Pages++
+		}
 	}
 	return res, nil
 }

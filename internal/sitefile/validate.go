@@ -16,6 +16,10 @@ func (f *File) Validate(existingPages, existingTopChannels []string) error {
 	langs := f.Site.Languages
 	if !f.Settings["languages"] {
 		langs = nil // languages already stored are checked by the caller's merge
+	} else if len(langs) == 0 {
+		// Say so once, rather than once for every text in some language.
+		v.Add("languages", "the site needs at least one language")
+		langs = nil
 	}
 	checkTexts := func(path string, l news.Localized) {
 		for lang := range l {
@@ -33,14 +37,8 @@ func (f *File) Validate(existingPages, existingTopChannels []string) error {
 		seen := map[string]string{}
 		for _, c := range list {
 			switch {
-			case c.Slug == "":
-				v.Add(c.path+".slug", "is missing")
-			case !news.ValidSlug(c.Slug):
-				v.Add(c.path+".slug", "%q is not a valid slug (lower-case letters, digits and inner hyphens)", c.Slug)
-			case isDigits(c.Slug):
-				v.Add(c.path+".slug", "%q is all digits, which article URLs use for dates", c.Slug)
-			case top && news.IsReservedSlug(c.Slug):
-				v.Add(c.path+".slug", "%q is reserved for the portal's own URLs", c.Slug)
+			case channelSlugProblem(c.Slug, top) != "":
+				v.Add(c.path+".slug", "%s", channelSlugProblem(c.Slug, top))
 			case seen[c.Slug] != "":
 				v.Add(c.path+".slug", "duplicate slug %q (also at %s)", c.Slug, seen[c.Slug])
 			default:
@@ -59,12 +57,8 @@ func (f *File) Validate(existingPages, existingTopChannels []string) error {
 	for i, p := range f.Pages {
 		path := fmt.Sprintf("pages[%d]", i)
 		switch {
-		case p.Slug == "":
-			v.Add(path+".slug", "is missing")
-		case !news.ValidSlug(p.Slug):
-			v.Add(path+".slug", "%q is not a valid slug (lower-case letters, digits and inner hyphens)", p.Slug)
-		case news.IsReservedSlug(p.Slug):
-			v.Add(path+".slug", "%q is reserved for the portal's own URLs", p.Slug)
+		case pageSlugProblem(p.Slug) != "":
+			v.Add(path+".slug", "%s", pageSlugProblem(p.Slug))
 		case pageSlugs[p.Slug]:
 			v.Add(path+".slug", "duplicate page slug %q", p.Slug)
 		case topLevel[p.Slug] != "":
@@ -91,6 +85,36 @@ func (f *File) Validate(existingPages, existingTopChannels []string) error {
 	checkTexts("operator", f.Site.Operator)
 	checkTexts("browser_note", f.Site.BrowserNote)
 	return v.Err()
+}
+
+// channelSlugProblem says what is wrong with slug as a channel's own, "" when
+// nothing; top marks a top-level channel, whose slug sits right after
+// /{lang}/ beside the portal's own names.
+func channelSlugProblem(slug string, top bool) string {
+	switch {
+	case slug == "":
+		return "is missing"
+	case !news.ValidSlug(slug):
+		return fmt.Sprintf("%q is not a valid slug (lower-case letters, digits and inner hyphens)", slug)
+	case isDigits(slug):
+		return fmt.Sprintf("%q is all digits, which article URLs use for dates", slug)
+	case top && news.IsReservedSlug(slug):
+		return fmt.Sprintf("%q is reserved for the portal's own URLs", slug)
+	}
+	return ""
+}
+
+// pageSlugProblem says what is wrong with slug as a page's, "" when nothing.
+func pageSlugProblem(slug string) string {
+	switch {
+	case slug == "":
+		return "is missing"
+	case !news.ValidSlug(slug):
+		return fmt.Sprintf("%q is not a valid slug (lower-case letters, digits and inner hyphens)", slug)
+	case news.IsReservedSlug(slug):
+		return fmt.Sprintf("%q is reserved for the portal's own URLs", slug)
+	}
+	return ""
 }
 
 func contains(list []string, s string) bool {
