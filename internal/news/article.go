@@ -23,7 +23,8 @@ const (
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusDraft, StatusPublished, StatusWithheld, StatusCanceled:
+	case StatusDraft, StatusPublished, StatusWithheld, StatusCanceled,
+		StatusInReview, StatusApproved, StatusScheduled, StatusUnpublished, StatusRetracted:
 		return true
 	}
 	return false
@@ -38,6 +39,7 @@ type Article struct {
 	ChannelID   int64
 	ChannelPath string
 	Headline    string
+	Subheading  string
 	Slug        string
 	Summary     string
 	// BodyHTML is sanitized HTML, safe to send to readers as it is.
@@ -58,13 +60,31 @@ type Article struct {
 	VersionCreated time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+
+	// AuthorID wrote the first version; LastEditorID saved the latest; both
+	// 0 for imported copy. ApprovedByID approved it for publication.
+	AuthorID, LastEditorID, ApprovedByID int64
+	// Version counts saves, for optimistic locking: a save names the
+	// version it started from and is refused when someone saved since.
+	Version int64
+	// Corrections are the dated notes of a corrected article.
+	Corrections []Correction
+	// RetractionNote and RetractedAt are set when the article is retracted.
+	RetractionNote string
+	RetractedAt    time.Time
 }
 
 // VisibleFrom is the instant from which readers may see the article, or the
 // zero time when they may never see it in its current status. It is the one
 // visibility rule; storage keeps it in a column so every query can apply it.
 func (a Article) VisibleFrom() time.Time {
-	if a.Status != StatusPublished || a.ReleaseAt.IsZero() {
+	switch {
+	case a.ReleaseAt.IsZero():
+		return time.Time{}
+	case a.Status == StatusRetracted:
+		// The URL stays, with its retraction notice.
+		return a.ReleaseAt.UTC()
+	case a.Status != StatusPublished && a.Status != StatusScheduled:
 		return time.Time{}
 	}
 	if a.EmbargoUntil.After(a.ReleaseAt) {
@@ -101,8 +121,8 @@ func (a Article) Validate(v *ValidationError) {
 	if !a.Status.Valid() {
 		v.Add("status", "unknown status %q", a.Status)
 	}
-	if a.Status == StatusPublished && a.ReleaseAt.IsZero() {
-		v.Add("release time", "a published article needs a release time")
+	if (a.Status == StatusPublished || a.Status == StatusScheduled || a.Status == StatusRetracted) && a.ReleaseAt.IsZero() {
+		v.Add("release time", "a published or scheduled article needs a release time")
 	}
 	if a.Slug != "" && !ValidSlug(a.Slug) {
 		v.Add("slug", "%q is not a valid slug", a.Slug)

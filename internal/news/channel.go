@@ -15,6 +15,9 @@ type Channel struct {
 	Path     string
 	Name     Localized
 	Position int
+	// RequiresApproval: nothing in this channel is published until a chief
+	// editor other than its last writer approves it.
+	RequiresApproval bool
 }
 
 // Depth is the number of levels above the channel: 0 for a top-level one.
