@@ -4,7 +4,8 @@ package admin
 // keys here in both languages; a test checks both have the same keys.
 var labels = map[string]map[string]string{
 	"en": {
-		"newsroom": "Newsroom", "dashboard": "Dashboard", "users": "Users", "channels": "Channels", "pages": "Footer pages",
+		"requires_approval": "Nothing is published here until a chief editor other than its last writer approves it",
+		"newsroom":          "Newsroom", "dashboard": "Dashboard", "users": "Users", "channels": "Channels", "pages": "Footer pages",
 		"settings": "Settings", "audit": "Audit log", "account": "My account", "signout": "Sign out", "nav": "Newsroom sections",
 		"skip": "Skip to content", "save": "Save", "cancel": "Cancel", "create": "Create", "delete": "Delete", "revoke": "Revoke",
 		"error": "Error", "error_text": "Something went wrong. Please try again.", "notfound_text": "This page does not exist.",
@@ -92,7 +93,8 @@ var labels = map[string]map[string]string{
 		"audit_broken":   "The audit log has been tampered with:",
 	},
 	"zh": {
-		"newsroom": "采编系统", "dashboard": "工作台", "users": "用户", "channels": "栏目", "pages": "页脚页面",
+		"requires_approval": "本栏目文章须经最后修改人以外的总编辑审核后才能发布",
+		"newsroom":          "采编系统", "dashboard": "工作台", "users": "用户", "channels": "栏目", "pages": "页脚页面",
 		"settings": "网站设置", "audit": "审计日志", "account": "我的账户", "signout": "退出", "nav": "采编系统导航",
 		"skip": "跳到正文", "save": "保存", "cancel": "取消", "create": "新建", "delete": "删除", "revoke": "撤销",
 		"error": "出错了", "error_text": "出现问题，请重试。", "notfound_text": "此页面不存在。",

@@ -31,6 +31,7 @@ type channelNode struct {
 	Path, Slug, Name      string
 	Names                 []langField
 	Position              string
+	Approval              bool
 	Parents               []parentOption
 	Articles, Subchannels int
 	Open                  bool              // shown expanded: its form was just refused
@@ -114,7 +115,7 @@ func (s *Server) channelsView(r *http.Request, failed failedForm) (*page, error)
 	var build func(c news.Channel) *channelNode
 	build = func(c news.Channel) *channelNode {
 		n := &channelNode{P: p, ID: c.ID, Path: c.Path, Slug: c.Slug, Name: c.Name.In(p.Lang, site.DefaultLanguage),
-			Position: strconv.Itoa(c.Position), Articles: counts[c.ID]}
+			Position: strconv.Itoa(c.Position), Articles: counts[c.ID], Approval: c.RequiresApproval}
 		var values url.Values
 		selected := c.ParentID
 		if failed == failedForm(itoa(c.ID)) {
@@ -189,12 +190,14 @@ type channelForm struct {
 	Names    news.Localized
 	Position int
 	HasPos   bool
+	// Approval is the "requires approval" checkbox.
+	Approval bool
 }
 
 // readChannelForm decodes the form and checks what needs no database.
 func readChannelForm(f url.Values, langs []string) (channelForm, error) {
 	v := &news.ValidationError{}
-	cf := channelForm{Slug: strings.TrimSpace(f.Get("slug")), Names: localized(f, langs, "name")}
+	cf := channelForm{Slug: strings.TrimSpace(f.Get("slug")), Names: localized(f, langs, "name"), Approval: f.Get("requires_approval") == "on"}
 	parent, err := strconv.ParseInt(strings.TrimSpace(f.Get("parent")), 10, 64)
 	if err != nil || parent < 0 {
 		v.Add("parent", "choose a parent channel")
@@ -265,7 +268,7 @@ func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) error {
 			if !cf.HasPos {
 				cf.Position = nextPosition(tree, cf.ParentID)
 			}
-			if made, err = tx.CreateChannel(ctx, news.Channel{ParentID: cf.ParentID, Slug: cf.Slug, Name: cf.Names, Position: cf.Position}); err != nil {
+			if made, err = tx.CreateChannel(ctx, news.Channel{ParentID: cf.ParentID, Slug: cf.Slug, Name: cf.Names, Position: cf.Position, RequiresApproval: cf.Approval}); err != nil {
 				return err
 			}
 			_, err = tx.AppendAudit(ctx, s.auditEntry(r, "channel.create", made.Path, map[string]string{
@@ -335,7 +338,10 @@ func (s *Server) updateChannel(w http.ResponseWriter, r *http.Request) error {
 		if old.Position != cf.Position {
 			details["position"] = fmt.Sprintf("%d → %d", old.Position, cf.Position)
 		}
-		if up, err = tx.UpdateChannel(ctx, news.Channel{ID: id, ParentID: cf.ParentID, Slug: cf.Slug, Name: cf.Names, Position: cf.Position}, s.now()); err != nil {
+		if old.RequiresApproval != cf.Approval {
+			details["requires_approval"] = strconv.FormatBool(cf.Approval)
+		}
+		if up, err = tx.UpdateChannel(ctx, news.Channel{ID: id, ParentID: cf.ParentID, Slug: cf.Slug, Name: cf.Names, Position: cf.Position, RequiresApproval: cf.Approval}, s.now()); err != nil {
 			return err
 		}
 		action := "channel.update"

@@ -163,6 +163,10 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 		}
 		if exists {
 			incoming.ID, incoming.CreatedAt, incoming.Slug = old.ID, old.CreatedAt, old.Slug
+			// What the newsroom added stays: authorship, approval, notes.
+			incoming.Version, incoming.Subheading = old.Version, old.Subheading
+			incoming.AuthorID, incoming.LastEditorID, incoming.ApprovedByID = old.AuthorID, old.LastEditorID, old.ApprovedByID
+			incoming.Corrections, incoming.RetractionNote, incoming.RetractedAt = old.Corrections, old.RetractionNote, old.RetractedAt
 			if incoming.ChannelID != old.ChannelID || incoming.Language != old.Language {
 				incoming.Slug = ""
 			}
@@ -185,6 +189,9 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 			return nil
 		}
 		incoming.UpdatedAt = now
+		if exists {
+			incoming.Version = old.Version + 1
+		}
 		v := &news.ValidationError{}
 		incoming.Validate(v)
 		if err := v.Err(); err != nil {

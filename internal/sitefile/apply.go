@@ -136,7 +136,13 @@ func applyChannels(ctx context.Context, tx *store.Tx, list []ChannelSpec, parent
 		if parentPath != "" {
 			path = parentPath + "/" + spec.Slug
 		}
-		id, changed, err := tx.UpsertChannel(ctx, news.Channel{ParentID: parentID, Slug: spec.Slug, Path: path, Name: spec.Name, Position: i})
+		c := news.Channel{ParentID: parentID, Slug: spec.Slug, Path: path, Name: spec.Name, Position: i}
+		if spec.RequiresApproval != nil {
+			c.RequiresApproval = *spec.RequiresApproval
+		} else if old, err := tx.ChannelByPath(ctx, path); err == nil {
+			c.RequiresApproval = old.RequiresApproval // not named: left as it is
+		}
+		id, changed, err := tx.UpsertChannel(ctx, c)
 		if err != nil {
 			return err
 		}

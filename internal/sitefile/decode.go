@@ -27,7 +27,9 @@ type ChannelSpec struct {
 	Slug     string
 	Name     news.Localized
 	Children []ChannelSpec
-	path     string // JSON path, for messages
+	// RequiresApproval is nil when the file leaves the setting alone.
+	RequiresApproval *bool
+	path             string // JSON path, for messages
 }
 
 var settingKeys = []string{"name", "languages", "default_language", "time_zone", "sponsor", "operator", "registration_number", "browser_note", "footer_pages", "require_two_factor"}
@@ -101,6 +103,13 @@ func decodeChannels(raw json.RawMessage, path string, v *news.ValidationError) [
 				}
 			case "children":
 				c.Children = decodeChannels(obj[key], p+".children", v)
+			case "requires_approval":
+				var b bool
+				if err := unmarshal(obj[key], &b); err != nil {
+					v.Add(p+".requires_approval", "%s", typeMessage(err))
+				} else {
+					c.RequiresApproval = &b
+				}
 			default:
 				v.Add(p+"."+key, "unknown key")
 			}

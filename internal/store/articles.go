@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,9 +15,15 @@ import (
 
 const articleColumns = `a.id, COALESCE(a.uri, ''), a.language, a.channel_id, c.path, a.headline, a.slug,
 	a.summary, a.body_html, a.byline, a.source, a.editor, a.status, a.release_at, a.embargo_until,
-	a.version_created, a.created_at, a.updated_at`
+	a.version_created, a.created_at, a.updated_at, a.subheading, COALESCE(a.author_id, 0),
+	COALESCE(a.last_editor_id, 0), COALESCE(a.approved_by_id, 0), a.version, a.corrections,
+	a.retraction_note, a.retracted_at`
 
 const articleFrom = ` FROM articles a JOIN channels c ON c.id = a.channel_id `
+
+// listed keeps retracted articles (reachable at their URL, with a notice)
+// out of listings, as news.Article.Listed does.
+const listed = ` AND a.status <> 'retracted' `
 
 // visibleAt is the reader visibility rule (news.Article.VisibleFrom) as SQL:
 // visible_from is only set for published articles and holds the later of
@@ -26,13 +33,25 @@ const visibleAt = ` a.visible_from IS NOT NULL AND a.visible_from <= $1 `
 func scanArticle(row scanner) (news.Article, error) {
 	var a news.Article
 	var status string
-	var release, embargo, version sql.NullTime
+	var release, embargo, version, retracted sql.NullTime
+	var corrections string
 	err := row.Scan(&a.ID, &a.URI, &a.Language, &a.ChannelID, &a.ChannelPath, &a.Headline, &a.Slug,
 		&a.Summary, &a.BodyHTML, &a.Byline, &a.Source, &a.Editor, &status, &release, &embargo,
-		&version, &a.CreatedAt, &a.UpdatedAt)
+		&version, &a.CreatedAt, &a.UpdatedAt, &a.Subheading, &a.AuthorID, &a.LastEditorID, &a.ApprovedByID,
+		&a.Version, &corrections, &a.RetractionNote, &retracted)
 	if err != nil {
 		return a, err
 	}
+	if err := json.Unmarshal([]byte(corrections), &a.Corrections); err != nil {
+		return a, fmt.Errorf("article %d corrections: %w", a.ID, err)
+	}
+	if len(a.Corrections) == 0 {
+		a.Corrections = nil
+	}
+	for i := range a.Corrections {
+		a.Corrections[i].At = a.Corrections[i].At.UTC()
+	}
+	a.RetractedAt = timeOf(retracted)
 	a.Status = news.Status(status)
 	a.ReleaseAt, a.EmbargoUntil, a.VersionCreated = timeOf(release), timeOf(embargo), timeOf(version)
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
@@ -81,7 +100,7 @@ type ArticleQuery struct {
 // VisibleArticles lists what readers may see, newest release first, and the
 // total count for pagination. Bodies are not loaded.
 func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.Article, int, error) {
-	where := `WHERE` + visibleAt + `AND a.language = $2`
+	where := `WHERE` + visibleAt + listed + `AND a.language = $2`
 	args := []any{aq.Now.UTC(), aq.Language}
 	if aq.Channel != "" {
 		// The subtree is matched by prefix; % and _ in the path must not act
@@ -166,15 +185,29 @@ func (q *queries) SaveArticle(ctx context.Context, a news.Article) (int64, error
 	if a.URI != "" {
 		uri = a.URI
 	}
+	if a.Corrections == nil {
+		a.Corrections = []news.Correction{}
+	}
+	corrections, err := json.Marshal(a.Corrections)
+	if err != nil {
+		return 0, fmt.Errorf("article %q corrections: %w", a.Headline, err)
+	}
+	if a.Version == 0 {
+		a.Version = 1
+	}
 	args := []any{uri, a.Language, a.ChannelID, a.Headline, a.Slug, a.Summary, a.BodyHTML, a.Byline,
 		a.Source, a.Editor, string(a.Status), nullTime(a.ReleaseAt), nullTime(a.EmbargoUntil),
-		nullTime(a.VisibleFrom()), nullTime(a.VersionCreated), a.UpdatedAt.UTC()}
+		nullTime(a.VisibleFrom()), nullTime(a.VersionCreated), a.UpdatedAt.UTC(),
+		a.Subheading, nullID(a.AuthorID), nullID(a.LastEditorID), nullID(a.ApprovedByID), a.Version,
+		string(corrections), a.RetractionNote, nullTime(a.RetractedAt)}
 	id := a.ID
 	if id == 0 {
-		err := q.q.QueryRowContext(ctx, `INSERT INTO articles (uri, language, channel_id, headline, slug,
+		err = q.q.QueryRowContext(ctx, `INSERT INTO articles (uri, language, channel_id, headline, slug,
 			summary, body_html, byline, source, editor, status, release_at, embargo_until, visible_from,
-			version_created, updated_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+			version_created, updated_at, subheading, author_id, last_editor_id, approved_by_id, version,
+			corrections, retraction_note, retracted_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+			$21, $22, $23, $24, $25) RETURNING id`,
 			append(args, a.CreatedAt.UTC())...).Scan(&id)
 		if err != nil {
 			return 0, fmt.Errorf("insert article %q: %w", a.Headline, err)
@@ -183,7 +216,8 @@ func (q *queries) SaveArticle(ctx context.Context, a news.Article) (int64, error
 		_, err := q.q.ExecContext(ctx, `UPDATE articles SET uri = $1, language = $2, channel_id = $3,
 			headline = $4, slug = $5, summary = $6, body_html = $7, byline = $8, source = $9, editor = $10,
 			status = $11, release_at = $12, embargo_until = $13, visible_from = $14, version_created = $15,
-			updated_at = $16 WHERE id = $17`, append(args, id)...)
+			updated_at = $16, subheading = $17, author_id = $18, last_editor_id = $19, approved_by_id = $20,
+			version = $21, corrections = $22, retraction_note = $23, retracted_at = $24 WHERE id = $25`, append(args, id)...)
 		if err != nil {
 			return 0, fmt.Errorf("update article %d: %w", id, err)
 		}
@@ -212,4 +246,12 @@ func (q *queries) CountArticles(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count articles: %w", err)
 	}
 	return n, nil
+}
+
+// nullID turns 0 into SQL NULL for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }

@@ -14,7 +14,7 @@ import (
 
 // Channels loads the whole channel tree.
 func (q *queries) Channels(ctx context.Context) (*news.ChannelTree, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), slug, path, names, position FROM channels ORDER BY path`)
+	rows, err := q.q.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), slug, path, names, position, requires_approval FROM channels ORDER BY path`)
 	if err != nil {
 		return nil, fmt.Errorf("load channels: %w", err)
 	}
@@ -23,7 +23,7 @@ func (q *queries) Channels(ctx context.Context) (*news.ChannelTree, error) {
 	for rows.Next() {
 		var c news.Channel
 		var names string
-		if err := rows.Scan(&c.ID, &c.ParentID, &c.Slug, &c.Path, &names, &c.Position); err != nil {
+		if err := rows.Scan(&c.ID, &c.ParentID, &c.Slug, &c.Path, &names, &c.Position, &c.RequiresApproval); err != nil {
 			return nil, fmt.Errorf("load channels: %w", err)
 		}
 		if err := json.Unmarshal([]byte(names), &c.Name); err != nil {
@@ -41,8 +41,8 @@ func (q *queries) Channels(ctx context.Context) (*news.ChannelTree, error) {
 func (q *queries) ChannelByPath(ctx context.Context, path string) (news.Channel, error) {
 	var c news.Channel
 	var names string
-	err := q.q.QueryRowContext(ctx, `SELECT id, COALESCE(parent_id, 0), slug, path, names, position FROM channels WHERE path = $1`, path).
-		Scan(&c.ID, &c.ParentID, &c.Slug, &c.Path, &names, &c.Position)
+	err := q.q.QueryRowContext(ctx, `SELECT id, COALESCE(parent_id, 0), slug, path, names, position, requires_approval FROM channels WHERE path = $1`, path).
+		Scan(&c.ID, &c.ParentID, &c.Slug, &c.Path, &names, &c.Position, &c.RequiresApproval)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.Channel{}, fmt.Errorf("channel %q: %w", path, news.ErrNotFound)
 	}
@@ -72,8 +72,8 @@ func (q *queries) UpsertChannel(ctx context.Context, c news.Channel) (int64, boo
 	case errors.Is(err, news.ErrNotFound):
 		var id int64
 		err := q.q.QueryRowContext(ctx,
-			`INSERT INTO channels (parent_id, slug, path, names, position) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			parent, c.Slug, c.Path, string(names), c.Position).Scan(&id)
+			`INSERT INTO channels (parent_id, slug, path, names, position, requires_approval) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			parent, c.Slug, c.Path, string(names), c.Position, c.RequiresApproval).Scan(&id)
 		if err != nil {
 			return 0, false, fmt.Errorf("create channel %s: %w", c.Path, err)
 		}
@@ -82,10 +82,10 @@ func (q *queries) UpsertChannel(ctx context.Context, c news.Channel) (int64, boo
 		return 0, false, err
 	}
 	oldNames, _ := json.Marshal(old.Name)
-	if string(oldNames) == string(names) && old.Position == c.Position {
+	if string(oldNames) == string(names) && old.Position == c.Position && old.RequiresApproval == c.RequiresApproval {
 		return old.ID, false, nil
 	}
-	if _, err := q.q.ExecContext(ctx, `UPDATE channels SET names = $1, position = $2 WHERE id = $3`, string(names), c.Position, old.ID); err != nil {
+	if _, err := q.q.ExecContext(ctx, `UPDATE channels SET names = $1, position = $2, requires_approval = $3 WHERE id = $4`, string(names), c.Position, c.RequiresApproval, old.ID); err != nil {
 		return 0, false, fmt.Errorf("update channel %s: %w", c.Path, err)
 	}
 	return old.ID, true, nil
@@ -202,7 +202,7 @@ func (tx *Tx) UpdateChannel(ctx context.Context, c news.Channel, now time.Time) 
 		parent = c.ParentID
 	}
 	if !up.Moved() {
-		if _, err := tx.q.ExecContext(ctx, `UPDATE channels SET names = $1, position = $2 WHERE id = $3`, string(names), c.Position, c.ID); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `UPDATE channels SET names = $1, position = $2, requires_approval = $3 WHERE id = $4`, string(names), c.Position, c.RequiresApproval, c.ID); err != nil {
 			return up, fmt.Errorf("update channel %s: %w", old.Path, err)
 		}
 		return up, nil
@@ -226,8 +226,8 @@ func (tx *Tx) UpdateChannel(ctx context.Context, c news.Channel, now time.Time) 
 		return up, err
 	}
 	moved := func(path string) string { return newPath + strings.TrimPrefix(path, old.Path) }
-	if _, err := tx.q.ExecContext(ctx, `UPDATE channels SET parent_id = $1, slug = $2, path = $3, names = $4, position = $5 WHERE id = $6`,
-		parent, c.Slug, newPath, string(names), c.Position, c.ID); err != nil {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE channels SET parent_id = $1, slug = $2, path = $3, names = $4, position = $5, requires_approval = $7 WHERE id = $6`,
+		parent, c.Slug, newPath, string(names), c.Position, c.ID, c.RequiresApproval); err != nil {
 		return up, fmt.Errorf("move channel %s to %s: %w", old.Path, newPath, err)
 	}
 	for id, path := range subtree {

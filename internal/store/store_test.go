@@ -228,6 +228,7 @@ func TestSaveArticle(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := a
+		want.Version = 1 // the first save is version 1
 		want.ID, want.ChannelPath = id, "news/china/government-dynamic"
 		want.Tags = []string{"China", "Energy"}
 		want.ReleaseAt, want.EmbargoUntil, want.VersionCreated = a.ReleaseAt.UTC(), a.EmbargoUntil.UTC(), a.VersionCreated.UTC()
