@@ -70,6 +70,9 @@ func (s *Service) CompleteSetup(ctx context.Context, token, email, name, passwor
 	if name == "" {
 		return news.User{}, fieldErr("name", "is empty")
 	}
+	if !plainText(name) {
+		return news.User{}, fieldErr("name", "holds control characters or bytes that are not text")
+	}
 	if err := auth.CheckPassword(password, email, name); err != nil {
 		return news.User{}, fieldErr("password", err.Error())
 	}

@@ -81,7 +81,9 @@ func (s *Service) recordFailure(ctx context.Context, email, ip, action, reason s
 // against the address and the account alike.
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (SignInResult, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if len(email) > 320 || len(password) > 1024 {
+	// No account has such an email, and it could not be stored to count
+	// the failure (PostgreSQL refuses NUL).
+	if len(email) > 320 || len(password) > 1024 || !plainText(email) {
 		return SignInResult{}, ErrInvalidCredentials
 	}
 	if err := s.checkThrottle(ctx, accountKey(email), ipKey(ip)); err != nil {

@@ -48,6 +48,9 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, nt NewToken) (store.
 	if name == "" {
 		return store.APIToken{}, "", fieldErr("name", "give the token a name that says where it is used")
 	}
+	if !plainText(name) {
+		return store.APIToken{}, "", fieldErr("name", "holds control characters or bytes that are not text")
+	}
 	scopes := nt.Scopes
 	if len(scopes) == 0 {
 		scopes = []string{"read"}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"newsdesk/internal/auth"
 	"newsdesk/internal/news"
@@ -37,6 +39,9 @@ func (s *Service) AddUser(ctx context.Context, a Actor, nu NewUser) (news.User, 
 	name := strings.TrimSpace(nu.Name)
 	if name == "" {
 		return news.User{}, "", fieldErr("name", "is empty")
+	}
+	if !plainText(name) {
+		return news.User{}, "", fieldErr("name", "holds control characters or bytes that are not text")
 	}
 	if err := s.checkGrants(ctx, nu.Grants); err != nil {
 		return news.User{}, "", err
@@ -93,7 +98,9 @@ func (s *Service) checkGrants(ctx context.Context, grants []news.Grant) error {
 			v.Add(fmt.Sprintf("grants[%d].role", i), "%s", err.Error())
 		}
 		if g.Channel != "" {
-			if _, err := s.Store.ChannelByPath(ctx, g.Channel); errors.Is(err, news.ErrNotFound) {
+			if !plainText(g.Channel) {
+				v.Add(fmt.Sprintf("grants[%d].channel", i), "no channel %q", g.Channel)
+			} else if _, err := s.Store.ChannelByPath(ctx, g.Channel); errors.Is(err, news.ErrNotFound) {
 				v.Add(fmt.Sprintf("grants[%d].channel", i), "no channel %q", g.Channel)
 			} else if err != nil {
 				return err
@@ -227,6 +234,13 @@ func grantsText(grants []news.Grant) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// plainText reports whether s is valid UTF-8 without control characters:
+// text both databases store as given (PostgreSQL refuses NUL and invalid
+// UTF-8) and that prints safely in pages, logs and terminals.
+func plainText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexFunc(s, unicode.IsControl) < 0
 }
 
 func fieldErr(path, msg string) error {

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/store"
@@ -81,15 +84,29 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int
 	s.sessions.Remove(ctx, keyPending)
 	s.sessions.Put(ctx, keyUserID, userID)
 	s.sessions.Put(ctx, keyIP, s.clientIP(r))
-	ua := r.UserAgent()
-	if len(ua) > 200 {
-		ua = ua[:200]
-	}
-	s.sessions.Put(ctx, keyUA, ua)
+	s.sessions.Put(ctx, keyUA, browserName(r.UserAgent()))
 	s.sessions.Remove(ctx, keyCSRF) // a fresh form token for the signed-in session
 	next := safeNext(s.sessions.PopString(ctx, keyNext))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// browserName is the User-Agent as the sessions page lists it: at most 200
+// bytes of text. The header holds whatever the client sent, and the
+// sessions table stores it as text, which PostgreSQL refuses to hold when
+// it is not UTF-8 or has a NUL, cut mid-character or not.
+func browserName(ua string) string {
+	ua = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, ua)
+	for len(ua) > 200 {
+		_, size := utf8.DecodeLastRuneInString(ua)
+		ua = ua[:len(ua)-size]
+	}
+	return ua
 }
 
 func (s *Server) codeForm(w http.ResponseWriter, r *http.Request) error {

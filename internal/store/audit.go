@@ -67,22 +67,34 @@ func (tx *Tx) AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error)
 	}
 	// Microseconds survive both databases' timestamp types unchanged.
 	e.At = e.At.UTC().Truncate(time.Microsecond)
-	if e.Details == nil {
-		e.Details = map[string]string{}
+	// So does text only when it is valid UTF-8 without NUL: PostgreSQL
+	// refuses the rest and JSON rewrites it, and a hash over bytes that do
+	// not come back would read as tampering.
+	e.Actor, e.IP, e.Action, e.Target = storable(e.Actor), storable(e.IP), storable(e.Action), storable(e.Target)
+	details := make(map[string]string, len(e.Details))
+	for k, v := range e.Details {
+		details[storable(k)] = storable(v)
 	}
+	e.Details = details
 	e.Hash = auditHash(e)
-	details, _ := json.Marshal(e.Details)
+	detailsJSON, _ := json.Marshal(e.Details)
 	var actor any
 	if e.ActorID != 0 {
 		actor = e.ActorID
 	}
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor, ip, action, target, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.Seq, e.At, actor, e.Actor, e.IP, e.Action, e.Target, string(details), e.PrevHash, e.Hash)
+		e.Seq, e.At, actor, e.Actor, e.IP, e.Action, e.Target, string(detailsJSON), e.PrevHash, e.Hash)
 	if err != nil {
 		return e, fmt.Errorf("audit: %w", err)
 	}
 	return e, nil
+}
+
+// storable replaces what a text column cannot hold (invalid UTF-8, NUL)
+// with U+FFFD.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // Audit appends one entry in its own transaction, for events that change

@@ -33,22 +33,22 @@ func (q *queries) ThrottleOf(ctx context.Context, key string) (Throttle, error) 
 
 // RecordFailure counts one more failure for key and blocks it until the
 // time block returns for the new count. Failures older than reset are
-// forgotten first.
+// forgotten first. The count is bumped in one statement, so failures that
+// nodes record at the same moment are all counted (reading the row and
+// writing it back lost some), and the block only ever grows.
 func (q *queries) RecordFailure(ctx context.Context, key string, now time.Time, reset time.Duration, block func(failures int) time.Duration) (Throttle, error) {
-	t, err := q.ThrottleOf(ctx, key)
+	t := Throttle{LastFailure: now.UTC()}
+	err := q.q.QueryRowContext(ctx, `INSERT INTO login_throttle (key, failures, last_failure, blocked_until) VALUES ($1, 1, $2, $2)
+		ON CONFLICT (key) DO UPDATE SET
+			failures = CASE WHEN login_throttle.last_failure < $3 THEN 1 ELSE login_throttle.failures + 1 END,
+			last_failure = excluded.last_failure
+		RETURNING failures`, key, t.LastFailure, t.LastFailure.Add(-reset)).Scan(&t.Failures)
 	if err != nil {
-		return t, err
+		return t, fmt.Errorf("throttle %s: %w", key, err)
 	}
-	if !t.LastFailure.IsZero() && now.Sub(t.LastFailure) > reset {
-		t.Failures = 0
-	}
-	t.Failures++
-	t.LastFailure = now.UTC()
 	t.BlockedUntil = now.Add(block(t.Failures)).UTC()
-	_, err = q.q.ExecContext(ctx, `INSERT INTO login_throttle (key, failures, last_failure, blocked_until) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, blocked_until = excluded.blocked_until`,
-		key, t.Failures, t.LastFailure, t.BlockedUntil)
-	if err != nil {
+	if _, err := q.q.ExecContext(ctx, `UPDATE login_throttle SET blocked_until = $1 WHERE key = $2 AND blocked_until < $1`,
+		t.BlockedUntil, key); err != nil {
 		return t, fmt.Errorf("throttle %s: %w", key, err)
 	}
 	return t, nil
