@@ -91,6 +91,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
+	// This session stays; it counts as signed in after the change.
+	s.sessions.Put(ctx, keySignedIn, s.now().Add(time.Second).UnixNano())
 	return s.flashRedirect(w, r, labels[s.lang(r)]["password_changed"], "/admin/account")
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"newsdesk/internal/news"
 	"newsdesk/internal/web"
@@ -37,6 +38,17 @@ func (s *Server) requireUser(next web.HandlerFunc) web.HandlerFunc {
 				return err
 			}
 			if err == nil && u.Active() {
+				if stale, err := s.signedInBeforePasswordChange(r, u.ID); err != nil {
+					return err
+				} else if stale {
+					// A request that was in flight during a password change
+					// may have written this session back; it still ends here.
+					if err := s.sessions.Destroy(ctx); err != nil {
+						return err
+					}
+					http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+					return nil
+				}
 				r = r.WithContext(context.WithValue(ctx, userKey, u))
 				if !enrolmentPath(r.URL.Path) {
 					if _, must, err := s.mustEnrol(r, u); err != nil {
@@ -127,4 +139,15 @@ func safeNext(next string) string {
 // enrolmentPath lists what a user who must turn on two-factor may still reach.
 func enrolmentPath(p string) bool {
 	return p == "/admin/account" || strings.HasPrefix(p, "/admin/account/2fa/")
+}
+
+// signedInBeforePasswordChange reports whether this session began before the
+// user's password last changed: such sessions are over.
+func (s *Server) signedInBeforePasswordChange(r *http.Request, userID int64) (bool, error) {
+	signedIn := time.Unix(0, s.sessions.GetInt64(r.Context(), keySignedIn))
+	creds, err := s.store.Credentials(r.Context(), userID)
+	if err != nil {
+		return false, err
+	}
+	return !creds.PasswordChangedAt.IsZero() && signedIn.Before(creds.PasswordChangedAt.Truncate(time.Second)), nil
 }

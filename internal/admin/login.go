@@ -83,6 +83,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int
 	}
 	s.sessions.Remove(ctx, keyPending)
 	s.sessions.Put(ctx, keyUserID, userID)
+	s.sessions.Put(ctx, keySignedIn, s.now().UnixNano())
 	s.sessions.Put(ctx, keyIP, s.clientIP(r))
 	s.sessions.Put(ctx, keyUA, browserName(r.UserAgent()))
 	s.sessions.Remove(ctx, keyCSRF) // a fresh form token for the signed-in session

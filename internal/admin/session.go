@@ -15,15 +15,16 @@ import (
 
 // Session keys.
 const (
-	keyUserID  = "user_id" // signed-in user
-	keyPending = "pending" // user who gave the password but not yet the code
-	keyCSRF    = "csrf"    // the per-session form token
-	keyIP      = "ip"      // address at sign-in, for the sessions page
-	keyUA      = "ua"      // browser at sign-in
-	keyFlash   = "flash"   // one-time message for the next page
-	keyTOTP    = "totp"    // secret offered during enrolment
-	keyLang    = "lang"    // chosen interface language
-	keyNext    = "next"    // where to go after sign-in
+	keyUserID   = "user_id"   // signed-in user
+	keyPending  = "pending"   // user who gave the password but not yet the code
+	keyCSRF     = "csrf"      // the per-session form token
+	keyIP       = "ip"        // address at sign-in, for the sessions page
+	keyUA       = "ua"        // browser at sign-in
+	keyFlash    = "flash"     // one-time message for the next page
+	keyTOTP     = "totp"      // secret offered during enrolment
+	keyLang     = "lang"      // chosen interface language
+	keyNext     = "next"      // where to go after sign-in
+	keySignedIn = "signed_in" // when this session signed in
 )
 
 // sessionStore keeps scs sessions in our database. scs hashes tokens before
