@@ -133,7 +133,7 @@ func TestUserCommands(t *testing.T) {
 				t.Errorf("%s logged as %q, want cli", e.Action, e.Actor)
 			}
 		}
-		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 6 entries, chain intact\n"}, nil)
+		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 7 entries, chain intact\n"}, nil)
 	})
 }
 
@@ -148,7 +148,7 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 		}
 		run(t, nil, "user", "set-role", "--db", db, "bob@example.org", "administrator").expect(t, 0, nil, nil)
 		run(t, nil, "user", "disable", "--db", db, "cy@example.org").expect(t, 0, nil, nil)
-		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 5 entries, chain intact\n"}, nil)
+		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 6 entries, chain intact\n"}, nil)
 
 		s := open(t, db)
 		exec := func(query string, args ...any) {
@@ -157,28 +157,28 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// Bob's promotion, made to look like it was Cy's.
-		exec(`UPDATE audit_log SET target = 'cy@example.org' WHERE seq = 4`)
+		// (Entry 1 is the site apply of ready.) Bob's promotion, made to look like it was Cy's.
+		exec(`UPDATE audit_log SET target = 'cy@example.org' WHERE seq = 5`)
 		r := run(t, nil, "audit", "verify", "--db", db)
-		r.expect(t, 1, []string{"audit verify: BROKEN after 3 good entries\n"},
-			[]string{"audit verify: audit log broken at entry 4: its contents do not match its hash: the row was edited"})
-		exec(`UPDATE audit_log SET target = 'bob@example.org' WHERE seq = 4`)
-		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"5 entries, chain intact"}, nil)
+		r.expect(t, 1, []string{"audit verify: BROKEN after 4 good entries\n"},
+			[]string{"audit verify: audit log broken at entry 5: its contents do not match its hash: the row was edited"})
+		exec(`UPDATE audit_log SET target = 'bob@example.org' WHERE seq = 5`)
+		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"6 entries, chain intact"}, nil)
 
 		// Removing the record of Bob's promotion.
-		exec(`DELETE FROM audit_log WHERE seq = 4`)
-		run(t, nil, "audit", "verify", "--db", db).expect(t, 1, []string{"BROKEN after 3 good entries"},
-			[]string{"audit log broken at entry 4: entry missing (next present is 5): a row was deleted"})
+		exec(`DELETE FROM audit_log WHERE seq = 5`)
+		run(t, nil, "audit", "verify", "--db", db).expect(t, 1, []string{"BROKEN after 4 good entries"},
+			[]string{"audit log broken at entry 5: entry missing (next present is 6): a row was deleted"})
 
 		// Renumbering the rest to hide the gap breaks the next link instead.
-		exec(`UPDATE audit_log SET seq = 4 WHERE seq = 5`)
-		run(t, nil, "audit", "verify", "--db", db).expect(t, 1, []string{"BROKEN after 3 good entries"},
-			[]string{"audit log broken at entry 4: its link to the previous entry does not match"})
+		exec(`UPDATE audit_log SET seq = 5 WHERE seq = 6`)
+		run(t, nil, "audit", "verify", "--db", db).expect(t, 1, []string{"BROKEN after 4 good entries"},
+			[]string{"audit log broken at entry 5: its link to the previous entry does not match"})
 
 		// Cutting off the newest entries is not visible in the chain itself:
 		// the entries left still verify. (Documented limit: the count printed
 		// is what an operator compares with an earlier run.)
-		exec(`DELETE FROM audit_log WHERE seq >= 4`)
-		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 3 entries, chain intact\n"}, nil)
+		exec(`DELETE FROM audit_log WHERE seq >= 5`)
+		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 4 entries, chain intact\n"}, nil)
 	})
 }

@@ -3,6 +3,8 @@ package sitefile
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"newsdesk/internal/markup"
 	"newsdesk/internal/news"
@@ -33,7 +35,12 @@ func Apply(ctx context.Context, s *store.Store, san *markup.Sanitizer, data []by
 	}
 	var res Result
 	err = s.InTx(ctx, func(tx *store.Tx) error {
-		res, err = ApplyFile(ctx, tx, san, f)
+		if res, err = ApplyFile(ctx, tx, san, f); err != nil || !res.Changed() {
+			return err
+		}
+		// The operator at the command line changed the site: on the record.
+		_, err = tx.AppendAudit(ctx, store.AuditEntry{At: time.Now(), Actor: "cli", Action: "settings.apply", Target: "site",
+			Details: map[string]string{"settings": strconv.Itoa(res.Settings), "channels": strconv.Itoa(res.Channels), "pages": strconv.Itoa(res.Pages)}})
 		return err
 	})
 	if err != nil {
