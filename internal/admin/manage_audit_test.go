@@ -44,8 +44,8 @@ func TestManageAudit(t *testing.T) {
 			ed.post("/admin/login", mgForm("email", "ed@example.org", "password", "wrong password, surely"))
 
 			p := b.get("/admin/audit")
-			mgWant(t, "log", p, http.StatusOK, "The hash chain verifies: 6 entries", "ed@example.org", "127.0.0.1")
-			if got := strings.Join(mgActions(p), ","); got != "sign-in.failed,sign-out,sign-in,user.create,sign-in,user.create" {
+			mgWant(t, "log", p, http.StatusOK, "The hash chain verifies: 7 entries", "ed@example.org", "127.0.0.1")
+			if got := strings.Join(mgActions(p), ","); got != "sign-in.failed,sign-out,sign-in,user.create,sign-in,user.create,settings.apply" {
 				t.Errorf("actions newest first: %s", got)
 			}
 
@@ -82,7 +82,7 @@ func TestManageAudit(t *testing.T) {
 			}
 			first := b.get("/admin/audit?target=bulk")
 			seqs := auditRowSeq.FindAllStringSubmatch(first.body, -1)
-			if len(seqs) != 50 || seqs[0][1] != "66" || seqs[49][1] != "17" {
+			if len(seqs) != 50 || seqs[0][1] != "67" || seqs[49][1] != "18" {
 				t.Fatalf("first page: %d rows from %v", len(seqs), seqs)
 			}
 			m := auditOlder.FindStringSubmatch(first.body)
@@ -90,12 +90,12 @@ func TestManageAudit(t *testing.T) {
 				t.Fatalf("no link to older entries:\n%s", first.body)
 			}
 			older := html.UnescapeString(m[1])
-			if older != "/admin/audit?before=17&target=bulk" {
+			if older != "/admin/audit?before=18&target=bulk" {
 				t.Errorf("older link %q", older)
 			}
 			second := b.get(older)
 			seqs = auditRowSeq.FindAllStringSubmatch(second.body, -1)
-			if len(seqs) != 10 || seqs[0][1] != "16" || seqs[9][1] != "7" || auditOlder.MatchString(second.body) {
+			if len(seqs) != 10 || seqs[0][1] != "17" || seqs[9][1] != "8" || auditOlder.MatchString(second.body) {
 				t.Errorf("second page: %d rows %v", len(seqs), seqs)
 			}
 			mgWant(t, "second page", second, http.StatusOK, `href="/admin/audit?target=bulk">Newest entries`)
