@@ -12,7 +12,9 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"newsdesk/internal/accounts"
+	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
 )
@@ -37,20 +39,27 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	IdleTimeout    time.Duration
 	Lifetime       time.Duration
+	// Editorial is the article service behind the editor pages.
+	Editorial *editorial.Service
+	// Preview renders an article with the public templates, exactly as it
+	// will be published (the portal's site.Server.Preview).
+	Preview func(w http.ResponseWriter, r *http.Request, a news.Article) error
 }
 
 // Server is the newsroom as an http.Handler mounted at /admin/.
 type Server struct {
-	store    *store.Store
-	accounts *accounts.Service
-	san      *markup.Sanitizer
-	log      *slog.Logger
-	now      func() time.Time
-	trusted  []netip.Prefix
-	sessions *scs.SessionManager
-	render   *renderer
-	assets   *web.Assets
-	handler  http.Handler
+	store     *store.Store
+	accounts  *accounts.Service
+	san       *markup.Sanitizer
+	log       *slog.Logger
+	now       func() time.Time
+	trusted   []netip.Prefix
+	sessions  *scs.SessionManager
+	editorial *editorial.Service
+	preview   func(w http.ResponseWriter, r *http.Request, a news.Article) error
+	render    *renderer
+	assets    *web.Assets
+	handler   http.Handler
 }
 
 // New builds the newsroom, parsing its templates once.
@@ -87,7 +96,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	s := &Server{store: opts.Store, accounts: opts.Accounts, san: opts.Sanitizer, log: opts.Log, now: opts.Now,
-		trusted: opts.TrustedProxies, render: r, assets: assets}
+		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview}
 	s.sessions = newSessionManager(opts.Store, opts.IdleTimeout, opts.Lifetime, s.now)
 	s.handler = s.routes()
 	return s, nil

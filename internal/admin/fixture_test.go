@@ -19,6 +19,7 @@ import (
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/admin"
 	"newsdesk/internal/auth"
+	"newsdesk/internal/editorial"
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/markup"
 	"newsdesk/internal/news"
@@ -52,6 +53,8 @@ type newsroom struct {
 	store    *store.Store
 	accounts *accounts.Service
 	clock    *clock
+	// editorial is the article service the editor pages use.
+	editorial *editorial.Service
 }
 
 func newNewsroom(t testing.TB, dialect string) *newsroom {
@@ -80,7 +83,8 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	}
 	log := slog.New(slog.DiscardHandler)
 	acc := &accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: clk.Now, Log: log, Issuer: "Newsdesk test"}
-	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now})
+	ed := &editorial.Service{Store: s, Sanitizer: san, Now: clk.Now, Log: log}
+	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +97,7 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	mux.Handle("/", portal)
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk}
+	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed}
 }
 
 // addUser creates an active user with testPassword and the given grants.

@@ -14,7 +14,9 @@ import (
 	"newsdesk/internal/api"
 	"newsdesk/internal/config"
 	"newsdesk/internal/demo"
+	"newsdesk/internal/editorial"
 	"newsdesk/internal/ingest"
+	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
@@ -72,7 +74,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		return err
 	}
 	acc := accounts.New(s, log)
-	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies()})
+	san := markup.NewSanitizer()
+	ed := &editorial.Service{Store: s, Sanitizer: san, Now: time.Now, Log: log}
+	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),
+		Editorial: ed})
 	if err != nil {
 		return err
 	}
@@ -94,6 +99,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect())
+	clockCtx, stopClock := context.WithCancel(ctx)
+	clockDone := make(chan struct{})
+	go func() {
+		defer close(clockDone)
+		(&jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}).Run(clockCtx)
+	}()
+	defer func() { stopClock(); <-clockDone }()
 	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {
 		return err
 	}

@@ -255,3 +255,56 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// NewsroomQuery filters the newsroom's article list, in every status.
+type NewsroomQuery struct {
+	Status   news.Status // "" for all
+	AuthorID int64       // 0 for anyone's
+	Channel  string      // subtree; "" for all
+	Language string
+	Limit    int
+	Offset   int
+}
+
+// NewsroomArticles lists articles for the newsroom, most recently updated
+// first, with the total for pagination. Bodies are not loaded.
+func (q *queries) NewsroomArticles(ctx context.Context, nq NewsroomQuery) ([]news.Article, int, error) {
+	where := []string{"1 = 1"}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if nq.Status != "" {
+		where = append(where, "a.status = "+arg(string(nq.Status)))
+	}
+	if nq.AuthorID != 0 {
+		where = append(where, "a.author_id = "+arg(nq.AuthorID))
+	}
+	if nq.Language != "" {
+		where = append(where, "a.language = "+arg(nq.Language))
+	}
+	if nq.Channel != "" {
+		where = append(where, "(c.path = "+arg(nq.Channel)+" OR c.path LIKE "+arg(likeEscaper.Replace(nq.Channel)+"/%")+` ESCAPE '\')`)
+	}
+	w := " WHERE " + strings.Join(where, " AND ")
+	var total int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+w, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count articles: %w", err)
+	}
+	if nq.Limit <= 0 || nq.Limit > 200 {
+		nq.Limit = 50
+	}
+	cols := strings.Replace(articleColumns, "a.body_html", "''", 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+w+` ORDER BY a.updated_at DESC, a.id DESC LIMIT `+arg(nq.Limit)+` OFFSET `+arg(nq.Offset), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list articles: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list articles: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, total, rows.Err()
+}

@@ -32,3 +32,12 @@ func (d dialect) lockAudit(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7021001)`)
 	return err
 }
+
+// lockChangeLog serialises appends to the change log the same way.
+func (d dialect) lockChangeLog(ctx context.Context, tx *sql.Tx) error {
+	if d.name != "postgres" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7021002)`)
+	return err
+}
