@@ -182,3 +182,26 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 4 entries, chain intact\n"}, nil)
 	})
 }
+
+// TestUserResetLink: the printed link lets the user set a new password once.
+func TestUserResetLink(t *testing.T) {
+	each(t, func(t *testing.T, db string) {
+		ready(t, db)
+		run(t, nil, "user", "add", "--db", db, "--email", "ada@example.org", "--name", "Ada", "--role", "editor").expect(t, 0, nil, nil)
+		r := run(t, nil, "user", "reset-link", "ada@example.org", "--db", db)
+		r.expect(t, 0, []string{"/admin/reset?token="}, nil)
+		token := strings.Fields(strings.SplitN(r.stdout, "token=", 2)[1])[0]
+		svc := accounts.New(open(t, db), slog.New(slog.DiscardHandler))
+		if u, err := svc.SetPasswordWithLink(ctx, token, store.LinkReset, "Another-Long-Passphrase-42", "192.0.2.1"); err != nil || u.Email != "ada@example.org" {
+			t.Fatalf("the printed reset link: %+v %v", u, err)
+		}
+		if _, err := svc.SetPasswordWithLink(ctx, token, store.LinkReset, "Yet-Another-Passphrase-43", "192.0.2.1"); err == nil {
+			t.Error("the reset link worked twice")
+		}
+		if _, err := svc.SignIn(ctx, "ada@example.org", "Another-Long-Passphrase-42", "192.0.2.1"); err != nil {
+			t.Errorf("sign in with the new password: %v", err)
+		}
+		run(t, nil, "user", "reset-link", "nobody@example.org", "--db", db).expect(t, 1, nil, []string{"not found"})
+		run(t, nil, "user", "reset-link", "--db", db).expect(t, 2, nil, nil)
+	})
+}

@@ -71,8 +71,10 @@ func runUser(ctx context.Context, env Env, args []string) int {
 		return runUserDisable(ctx, env, args[1:])
 	case "set-role":
 		return runUserSetRole(ctx, env, args[1:])
+	case "reset-link":
+		return runUserResetLink(ctx, env, args[1:])
 	}
-	fmt.Fprintf(env.Stderr, "newsdesk user: unknown subcommand %q (expected add, list, disable or set-role)\n", args[0])
+	fmt.Fprintf(env.Stderr, "newsdesk user: unknown subcommand %q (expected add, list, disable, set-role or reset-link)\n", args[0])
 	return exitUsage
 }
 
@@ -221,6 +223,30 @@ func runUserSetRole(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "user set-role", err)
 	}
 	fmt.Fprintf(env.Stdout, "user set-role: %s is now %s\n", u.Email, grantsText(grants))
+	return exitOK
+}
+
+func runUserResetLink(ctx context.Context, env Env, args []string) int {
+	fs := newFlagSet("user reset-link", "newsdesk user reset-link EMAIL", "Print a one-time link where the user sets a new password (earlier reset links stop working).")
+	var cfg config.Config
+	cfg.BindData(fs, env.Getenv)
+	pos, code, ok := parseFlags(fs, args, env.Stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return usageError(env.Stderr, fs, "expected one EMAIL")
+	}
+	s, err := openStore(ctx, &cfg, true)
+	if err != nil {
+		return fail(env.Stderr, "user reset-link", err)
+	}
+	defer s.Close()
+	token, err := accountsService(s, env).ResetLink(ctx, accounts.CLIActor, pos[0])
+	if err != nil {
+		return fail(env.Stderr, "user reset-link", err)
+	}
+	fmt.Fprintf(env.Stdout, "user reset-link: %s/admin/reset?token=%s (valid %s, works once)\n", baseURL(env.Getenv), token, accounts.InviteTTL)
 	return exitOK
 }
 
