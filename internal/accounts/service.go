@@ -63,8 +63,12 @@ type Service struct {
 	Hasher *auth.Hasher
 	Now    func() time.Time
 	Log    *slog.Logger
-	// Issuer names the site in authenticator apps.
+	// Issuer names the site in authenticator apps and emails.
 	Issuer string
+	// Mail, when set, also emails invitation and reset links, which start
+	// with BaseURL (e.g. https://news.example.org).
+	Mail    Sender
+	BaseURL string
 }
 
 // New builds a service with production password parameters.

@@ -87,6 +87,9 @@ func (s *Service) AddUser(ctx context.Context, a Actor, nu NewUser) (news.User, 
 	if err != nil {
 		return news.User{}, "", err
 	}
+	if link != "" {
+		s.mailLink(ctx, u.Email, u.Name, "/admin/invite", link, false)
+	}
 	return u, link, nil
 }
 
@@ -202,8 +205,10 @@ func (s *Service) ResetLink(ctx context.Context, a Actor, email string) (string,
 		return "", ErrForbidden
 	}
 	var plain string
+	var u news.User
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-		u, err := tx.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+		var err error
+		u, err = tx.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 		if err != nil {
 			return err
 		}
@@ -222,6 +227,9 @@ func (s *Service) ResetLink(ctx context.Context, a Actor, email string) (string,
 		_, err = tx.AppendAudit(ctx, s.entry(a, "user.reset-link", u.Email, nil))
 		return err
 	})
+	if err == nil {
+		s.mailLink(ctx, u.Email, u.Name, "/admin/reset", plain, true)
+	}
 	return plain, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"newsdesk/internal/accounts"
@@ -74,6 +75,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		return err
 	}
 	acc := accounts.New(s, log)
+	acc.Issuer = "Newsdesk"
+	base := env.Getenv("NEWSDESK_BASE_URL")
+	if base == "" {
+		base = "http://" + cfg.Addr
+	}
+	withMail(acc, &cfg, strings.TrimSuffix(base, "/"))
 	san := markup.NewSanitizer()
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: time.Now, Log: log}
 	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),

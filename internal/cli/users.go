@@ -14,6 +14,7 @@ import (
 
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/config"
+	"newsdesk/internal/mail"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 )
@@ -53,8 +54,20 @@ func baseURL(getenv config.Getenv) string {
 	return "http://" + addr
 }
 
-func accountsService(s *store.Store, env Env) *accounts.Service {
-	return accounts.New(s, slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+func accountsService(s *store.Store, env Env, cfg *config.Config) *accounts.Service {
+	svc := accounts.New(s, slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	withMail(svc, cfg, baseURL(env.Getenv))
+	return svc
+}
+
+// withMail lets the accounts service mail links when --smtp is set.
+func withMail(svc *accounts.Service, cfg *config.Config, base string) {
+	if cfg.SMTP == "" {
+		return
+	}
+	if m, err := mail.Parse(cfg.SMTP); err == nil { // Validate already checked it
+		svc.Mail, svc.BaseURL = m, base
+	}
 }
 
 func runUser(ctx context.Context, env Env, args []string) int {
@@ -119,7 +132,7 @@ func runUserAdd(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "user add", err)
 	}
 	defer s.Close()
-	u, link, err := accountsService(s, env).AddUser(ctx, accounts.CLIActor, accounts.NewUser{Email: *email, Name: *name, Grants: grants, Password: password})
+	u, link, err := accountsService(s, env, &cfg).AddUser(ctx, accounts.CLIActor, accounts.NewUser{Email: *email, Name: *name, Grants: grants, Password: password})
 	if err != nil {
 		return fail(env.Stderr, "user add", err)
 	}
@@ -159,7 +172,7 @@ func runUserList(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "user list", err)
 	}
 	defer s.Close()
-	users, err := accountsService(s, env).Users(ctx, accounts.CLIActor)
+	users, err := accountsService(s, env, &cfg).Users(ctx, accounts.CLIActor)
 	if err != nil {
 		return fail(env.Stderr, "user list", err)
 	}
@@ -188,7 +201,7 @@ func runUserDisable(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "user disable", err)
 	}
 	defer s.Close()
-	u, err := accountsService(s, env).SetStatus(ctx, accounts.CLIActor, pos[0], news.UserDisabled)
+	u, err := accountsService(s, env, &cfg).SetStatus(ctx, accounts.CLIActor, pos[0], news.UserDisabled)
 	if err != nil {
 		return fail(env.Stderr, "user disable", err)
 	}
@@ -218,7 +231,7 @@ func runUserSetRole(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "user set-role", err)
 	}
 	defer s.Close()
-	u, err := accountsService(s, env).SetGrants(ctx, accounts.CLIActor, pos[0], grants)
+	u, err := accountsService(s, env, &cfg).SetGrants(ctx, accounts.CLIActor, pos[0], grants)
 	if err != nil {
 		return fail(env.Stderr, "user set-role", err)
 	}
@@ -242,7 +255,7 @@ func runUserResetLink(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "user reset-link", err)
 	}
 	defer s.Close()
-	token, err := accountsService(s, env).ResetLink(ctx, accounts.CLIActor, pos[0])
+	token, err := accountsService(s, env, &cfg).ResetLink(ctx, accounts.CLIActor, pos[0])
 	if err != nil {
 		return fail(env.Stderr, "user reset-link", err)
 	}
@@ -301,7 +314,7 @@ func runToken(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "token add", err)
 	}
 	defer s.Close()
-	t, plain, err := accountsService(s, env).CreateToken(ctx, accounts.CLIActor, accounts.NewToken{Email: *email, Name: *name, Scopes: scopes, Expires: d})
+	t, plain, err := accountsService(s, env, &cfg).CreateToken(ctx, accounts.CLIActor, accounts.NewToken{Email: *email, Name: *name, Scopes: scopes, Expires: d})
 	if err != nil {
 		return fail(env.Stderr, "token add", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"newsdesk/internal/mail"
 	"newsdesk/internal/store"
 )
 
@@ -20,6 +21,10 @@ type Config struct {
 	DB    string // sqlite:PATH or postgres://...
 	Media string // folder for media files
 	Index string // folder for the search index
+
+	// SMTP, when set, is where invitation and reset links are also mailed
+	// from (smtp://user:pass@host:587?from=ADDRESS).
+	SMTP string
 
 	Addr          string
 	Demo          bool
@@ -46,6 +51,7 @@ func (c *Config) BindData(fs *flag.FlagSet, getenv Getenv) {
 	fs.StringVar(&c.DB, "db", env(getenv, "db", store.DefaultURL), "database `URL`: sqlite:PATH or postgres://...")
 	fs.StringVar(&c.Media, "media", env(getenv, "media", ""), "media `DIR` (default: media/ beside the SQLite file)")
 	fs.StringVar(&c.Index, "index", env(getenv, "index", ""), "search index `DIR` (default: index/ beside the SQLite file)")
+	fs.StringVar(&c.SMTP, "smtp", env(getenv, "smtp", ""), "mail invitation and reset links through `URL` smtp://user:pass@host:587?from=ADDRESS")
 }
 
 // BindServe registers the flags of `newsdesk serve`, including BindData's.
@@ -80,6 +86,11 @@ func (c *Config) Validate() error {
 		}
 	default:
 		return fmt.Errorf("--db %q: use sqlite:PATH or postgres://...", c.DB)
+	}
+	if c.SMTP != "" {
+		if _, err := mail.Parse(c.SMTP); err != nil {
+			return fmt.Errorf("--smtp: %w", err)
+		}
 	}
 	if c.Addr != "" {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {

@@ -13,7 +13,8 @@ import (
 // packages of ours listed here (the standard library and modules are free).
 var allowedImports = map[string][]string{
 	"internal/news":            {},
-	"internal/config":          {"internal/store", "internal/news"},
+	"internal/config":          {"internal/store", "internal/news", "internal/mail"},
+	"internal/mail":            {},
 	"internal/markup":          {},
 	"internal/feed":            {"internal/news", "internal/markup"},
 	"internal/store":           {"internal/news"},
