@@ -8,7 +8,7 @@ import (
 
 // ReservedSlugs cannot name a top-level channel or a page: they are the first
 // path segments the portal itself uses after /{lang}/.
-var ReservedSlugs = []string{"search", "corrections", "tags", "feed.xml", "atom.xml", "feed.json", "static", "media", "admin", "api"}
+var ReservedSlugs = []string{"search", "corrections", "tags", "preview", "feed.xml", "atom.xml", "feed.json", "static", "media", "admin", "api"}
 
 // IsReservedSlug reports whether s is one of ReservedSlugs.
 func IsReservedSlug(s string) bool {

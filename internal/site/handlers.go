@@ -91,22 +91,16 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 		return s.home(w, r, f, lang)
 	}
 	first, _, _ := strings.Cut(rest, "/")
-	if news.IsReservedSlug(strings.TrimSuffix(first, "/")) {
-		// Search, feeds and the newsroom have their own routes when built;
+	if news.IsReservedSlug(first) {
+		// The portal's own pages come before any channel or page lookup:
 		// nothing under these names is a channel or a page.
-		return news.ErrNotFound
+		return s.reserved(w, r, f, lang, first)
 	}
 	if !strings.HasSuffix(rest, "/") {
 		if strings.Contains(rest[strings.LastIndexByte(rest, '/')+1:], ".") {
 			return news.ErrNotFound // a file name, never a channel or page
 		}
-		// Canonical URLs end in a slash; send the short form there.
-		target := r.URL.Path + "/"
-		if r.URL.RawQuery != "" {
-			target += "?" + r.URL.RawQuery
-		}
-		http.Redirect(w, r, target, http.StatusMovedPermanently)
-		return nil
+		return addSlash(w, r)
 	}
 	segs := strings.Split(strings.TrimSuffix(rest, "/"), "/")
 	for _, seg := range segs {
@@ -158,52 +152,79 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, f frame, lang stri
 }
 
 func (s *Server) listing(w http.ResponseWriter, r *http.Request, f frame, lang string, c news.Channel) error {
-	page := 1
-	if raw, ok := r.URL.Query()["page"]; ok {
-		n, err := strconv.Atoi(raw[0])
-		if err != nil || n < 1 || len(raw) > 1 || n > 1_000_000 {
-			return news.ErrNotFound
-		}
-		page = n
+	page, err := pageNumber(r)
+	if err != nil {
+		return err
 	}
 	list, total, err := s.store.VisibleArticles(r.Context(), storeQuery(lang, c.Path, perPage, (page-1)*perPage, s.now()))
 	if err != nil {
 		return err
 	}
-	pages := (total + perPage - 1) / perPage
-	if page > 1 && page > pages {
-		return news.ErrNotFound
-	}
-	if pages == 0 {
-		pages = 1
+	pg, err := paginate(lang, channelURL(lang, c.Path), page, total)
+	if err != nil {
+		return err
 	}
 	def := f.site.DefaultLanguage
 	p := newPage(f, lang, c.Path)
 	p.Title = c.Name.In(lang, def)
 	p.Crumbs = crumbs(f, lang, c.Path)
-	p.Canonical = channelURL(lang, c.Path)
-	lv := &listingView{Name: p.Title, Items: items(list, f.site.Location()), Page: page, Pages: pages, PageOf: pageOf(lang, page, pages)}
+	p.Canonical = pg.URL
+	lv := &listingView{Name: p.Title, Items: items(list, f.site.Location()), pager: pg}
 	for _, child := range f.tree.Children(c.ID) {
 		lv.Children = append(lv.Children, link{Name: child.Name.In(lang, def), URL: channelURL(lang, child.Path)})
-	}
-	if page > 1 {
-		lv.PrevURL = pageURL(lang, c.Path, page-1)
-	}
-	if page < pages {
-		lv.NextURL = pageURL(lang, c.Path, page+1)
-	}
-	if page > 1 {
-		p.Canonical = pageURL(lang, c.Path, page)
 	}
 	p.Listing = lv
 	return s.send(w, r, "listing", p, newest(list))
 }
 
-func pageURL(lang, path string, page int) string {
-	if page <= 1 {
-		return channelURL(lang, path)
+// pageNumber reads ?page=N of a paginated page: 1 when absent, not found
+// when it is anything but one positive number.
+func pageNumber(r *http.Request) (int, error) {
+	raw, ok := r.URL.Query()["page"]
+	if !ok {
+		return 1, nil
 	}
-	return fmt.Sprintf("%s?page=%d", channelURL(lang, path), page)
+	n, err := strconv.Atoi(raw[0])
+	if err != nil || n < 1 || len(raw) > 1 || n > 1_000_000 {
+		return 0, news.ErrNotFound
+	}
+	return n, nil
+}
+
+// paginate places page among the pages of total items at base, or is not
+// found past the last page (page 1 always exists, empty or not).
+func paginate(lang, base string, page, total int) (pager, error) {
+	pages := (total + perPage - 1) / perPage
+	if page > 1 && page > pages {
+		return pager{}, news.ErrNotFound
+	}
+	pages = max(pages, 1)
+	pg := pager{Page: page, Pages: pages, PageOf: pageOf(lang, page, pages), URL: pageURL(base, page)}
+	if page > 1 {
+		pg.PrevURL = pageURL(base, page-1)
+	}
+	if page < pages {
+		pg.NextURL = pageURL(base, page+1)
+	}
+	return pg, nil
+}
+
+// pageURL is page n of the paginated page at base.
+func pageURL(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	return fmt.Sprintf("%s?page=%d", base, n)
+}
+
+// addSlash sends a short URL to its canonical form, which ends in a slash.
+func addSlash(w http.ResponseWriter, r *http.Request) error {
+	target := r.URL.EscapedPath() + "/"
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, target, http.StatusMovedPermanently)
+	return nil
 }
 
 func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, channel string, date []string, slug string) error {
@@ -211,25 +232,17 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, 
 	if err != nil {
 		return err
 	}
-	loc := f.site.Location()
-	canonical := a.Path(loc)
+	canonical := a.Path(f.site.Location())
 	if r.URL.Path != canonical {
 		// Right article, wrong date in the URL: send readers to the one URL.
 		http.Redirect(w, r, canonical, http.StatusMovedPermanently)
 		return nil
 	}
-	release := a.ReleaseAt.In(loc)
-	p := newPage(f, lang, a.ChannelPath)
-	p.Title = a.Headline
-	p.Description = a.Summary
-	p.Crumbs = crumbs(f, lang, a.ChannelPath)
+	p := articlePage(f, a)
 	p.Canonical = canonical
-	p.Article = &articleView{
-		Headline: a.Headline, Summary: a.Summary, Byline: a.Byline, Source: a.Source, Editor: a.Editor,
-		Release: release.Format(releaseLayout), ISO: release.Format(time.RFC3339),
-		// BodyHTML was sanitized when it was stored.
-		Body: template.HTML(a.BodyHTML),
-		Tags: a.Tags,
+	if a.Status == news.StatusRetracted {
+		// The record stays reachable, but search engines should drop it.
+		p.Robots = "noindex"
 	}
 	return s.send(w, r, "article", p, a.UpdatedAt)
 }
@@ -252,11 +265,15 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, name string, p *pa
 	return nil
 }
 
+// newest is when a list last changed for readers: an article in it was
+// saved, or became visible (an embargo lifting changes the list too).
 func newest(list []news.Article) time.Time {
 	var t time.Time
 	for _, a := range list {
-		if a.UpdatedAt.After(t) {
-			t = a.UpdatedAt
+		for _, at := range []time.Time{a.UpdatedAt, a.VisibleFrom()} {
+			if at.After(t) {
+				t = at
+			}
 		}
 	}
 	return t

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"newsdesk/internal/markup"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -31,17 +32,21 @@ type Options struct {
 	DevDir string // the repository's internal/site folder
 	// TrustedProxies decide when X-Forwarded-For names the reader.
 	TrustedProxies []netip.Prefix
+	// Sanitizer cleans bodies that are previewed before they are stored;
+	// New builds one when it is nil.
+	Sanitizer *markup.Sanitizer
 }
 
 // Server is the public portal as an http.Handler.
 type Server struct {
-	store   *store.Store
-	log     *slog.Logger
-	now     func() time.Time
-	render  *renderer
-	assets  *web.Assets
-	trusted []netip.Prefix
-	handler http.Handler
+	store     *store.Store
+	log       *slog.Logger
+	now       func() time.Time
+	render    *renderer
+	assets    *web.Assets
+	sanitizer *markup.Sanitizer
+	trusted   []netip.Prefix
+	handler   http.Handler
 	// lastFrame is the last frame loaded, so error pages keep the site's
 	// name, navigation and footer when the database fails.
 	lastFrame atomic.Pointer[frame]
@@ -55,6 +60,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
+	}
+	if opts.Sanitizer == nil {
+		opts.Sanitizer = markup.NewSanitizer()
 	}
 	var files fs.FS = embedded
 	if opts.Dev {
@@ -79,7 +87,8 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
-	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets, trusted: opts.TrustedProxies}
+	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
+		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies}
 	s.handler = web.AccessLog(s.log, s.trusted, web.SecurityHeaders(s.routes()))
 	return s, nil
 }

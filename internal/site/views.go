@@ -42,17 +42,20 @@ type pageData struct {
 	Title          string
 	Description    string
 	Canonical      string
-	Alternates     []alternate
-	Nav            []link
-	HomeActive     bool
-	Crumbs         []link
-	Footer         []link
+	// Robots, when set, is the content of <meta name="robots">.
+	Robots     string
+	Alternates []alternate
+	Nav        []link
+	HomeActive bool
+	Crumbs     []link
+	Footer     []link
 
 	Home    *homeView
 	Listing *listingView
 	Article *articleView
 	Page    *pageView
 	Error   *errorView
+	Notices *noticesView
 }
 
 type articleItem struct {
@@ -69,20 +72,49 @@ type section struct {
 	Items     []articleItem
 }
 
-type listingView struct {
-	Name             string
-	Children         []link
-	Items            []articleItem
+// pager is where a page stands among the pages of a paginated list.
+type pager struct {
 	Page, Pages      int
 	PageOf           string
+	URL              string // this page's canonical URL
 	PrevURL, NextURL string
+}
+
+type listingView struct {
+	Name     string
+	Children []link
+	Items    []articleItem
+	pager
 }
 
 type articleView struct {
 	Headline, Summary, Byline, Source, Editor string
 	Release, ISO                              string
-	Body                                      template.HTML
-	Tags                                      []string
+	// Updated is set when the article changed after its release.
+	Updated, UpdatedISO string
+	Body                template.HTML
+	Tags                []link
+	Corrections         []dated
+	// Retraction is set on a retracted article.
+	Retraction *dated
+}
+
+// dated is a dated note: a correction or a retraction.
+type dated struct {
+	Date, ISO, Note string
+}
+
+type noticesView struct {
+	Title   string
+	Notices []notice
+	pager
+}
+
+// notice is one line of the corrections page.
+type notice struct {
+	Retraction      bool
+	Headline, URL   string
+	Date, ISO, Note string
 }
 
 type pageView struct {
@@ -130,6 +162,7 @@ func newPage(f frame, lang, activePath string) *pageData {
 			p.Footer = append(p.Footer, link{Name: pg.Title.In(lang, def), URL: "/" + lang + "/" + slug + "/"})
 		}
 	}
+	p.Footer = append(p.Footer, link{Name: label(lang, "corrections_link"), URL: "/" + lang + "/corrections/"})
 	for _, other := range f.site.Languages {
 		if other != lang {
 			p.Alternates = append(p.Alternates, alternate{Lang: other, Name: langNames[other], URL: "/" + other + "/"})

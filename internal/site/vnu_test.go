@@ -19,6 +19,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"newsdesk/internal/editorial"
+	"newsdesk/internal/news"
 )
 
 // vnuJar is the checker's jar, or the test is skipped loudly (failed when
@@ -89,6 +92,28 @@ func TestHTMLValidity(t *testing.T) {
 	}
 	zhArticle := string(m[1])
 
+	// Corrected, retracted and previewed articles, in both languages.
+	n := p.newsroom(t)
+	extra := map[string]string{}
+	for _, lang := range []string{"en", "zh"} {
+		a := n.publish(t, editorial.Draft{Language: lang, Channel: "news/world", Headline: "Retraction probe " + lang,
+			BodyHTML: "<p>Text.</p>", Tags: []string{"电网", "grid", "a/b"}})
+		p.clock.Set(p.clock.Now().Add(time.Hour))
+		a = n.step(t, a, news.TransitionCorrect, "A figure was wrong.", time.Time{})
+		a = n.step(t, a, news.TransitionRetract, "The story was wrong.", time.Time{})
+		extra[lang+"-retracted"] = articlePath(a)
+		corrected := n.publish(t, editorial.Draft{Language: lang, Channel: "news/world", Headline: "Correction probe " + lang,
+			BodyHTML: "<p>Text.</p>", Tags: []string{"grid", "电网"}})
+		p.clock.Set(p.clock.Now().Add(time.Hour))
+		extra[lang+"-corrected"] = articlePath(n.step(t, corrected, news.TransitionCorrect, "A name was misspelled.", time.Time{}))
+		draft := n.create(t, editorial.Draft{Language: lang, Channel: "news/china/industry", Headline: "Preview probe " + lang, BodyHTML: "<p>Draft.</p>"})
+		link, err := p.server().PreviewLink(context.Background(), draft, 24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra[lang+"-preview"] = link
+	}
+
 	pages := []struct {
 		name, path string
 		status     int
@@ -105,6 +130,18 @@ func TestHTMLValidity(t *testing.T) {
 		{"zh-article", zhArticle, 200},
 		{"zh-about-us", "/zh/about-us/", 200},
 		{"zh-404", "/zh/nope/", 404},
+		{"en-corrections", "/en/corrections/", 200},
+		{"zh-corrections", "/zh/corrections/", 200},
+		{"en-tag", "/en/tags/grid/", 200},
+		{"zh-tag", "/zh/tags/grid/", 200},
+		{"en-tag-chinese", "/en/tags/%E7%94%B5%E7%BD%91/", 200},
+		{"zh-tag-404", "/zh/tags/nope/", 404},
+		{"en-article-corrected", extra["en-corrected"], 200},
+		{"zh-article-corrected", extra["zh-corrected"], 200},
+		{"en-article-retracted", extra["en-retracted"], 200},
+		{"zh-article-retracted", extra["zh-retracted"], 200},
+		{"en-preview", extra["en-preview"], 200},
+		{"zh-preview", extra["zh-preview"], 200},
 	}
 	dir := t.TempDir()
 	source := map[string]string{} // file name → what it holds
