@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"newsdesk/internal/accounts"
+	"newsdesk/internal/editorial"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 )
@@ -18,6 +20,7 @@ import (
 // Server is the API as an http.Handler mounted at /api/v1/.
 type Server struct {
 	accounts *accounts.Service
+	ed       *editorial.Service
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []route
@@ -27,8 +30,17 @@ type Server struct {
 // this list, so it cannot drift from what is served.
 type route struct {
 	method, path, summary, scope string
-	responses                    map[string]string // status → description
-	handler                      handlerFunc
+	query                        []param // query parameters; path ones come from the path
+	// request and response name the schemas (see schemas) of the JSON body
+	// sent and of the success response; "" for none.
+	request, response string
+	responses         map[string]string // status → description
+	handler           handlerFunc
+}
+
+// param is one documented query parameter.
+type param struct {
+	name, typ, description string
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c caller) error
@@ -39,16 +51,63 @@ type caller struct {
 	token store.APIToken
 }
 
-// New builds the API.
-func New(acc *accounts.Service, log *slog.Logger) *Server {
-	s := &Server{accounts: acc, log: log, mux: http.NewServeMux()}
-	s.add(route{method: "GET", path: "/api/v1/me", summary: "The token's owner, roles and scopes", scope: "read",
-		responses: map[string]string{"200": "the caller", "401": "no valid token"}, handler: s.me})
+// New builds the API. Article work goes through ed, which holds the
+// newsroom's rules; the API only translates.
+func New(acc *accounts.Service, ed *editorial.Service, log *slog.Logger) *Server {
+	s := &Server{accounts: acc, ed: ed, log: log, mux: http.NewServeMux()}
+	s.addRoutes()
 	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "Not Found", "no such API route: "+r.Method+" "+r.URL.Path)
 	})
 	return s
+}
+
+// addRoutes registers every operation: the table of contents of the API.
+func (s *Server) addRoutes() {
+	s.add(route{method: "GET", path: "/api/v1/me", summary: "The token's owner, roles and scopes", scope: "read",
+		response: "Me", responses: map[string]string{"200": "the caller", "401": "no valid token", "403": "the token lacks the scope"}, handler: s.me})
+
+	// Channels, for choosing where an article goes.
+	s.add(route{method: "GET", path: "/api/v1/channels", summary: "The channel tree, with what the caller may do in each channel", scope: "read",
+		response: "ChannelList", responses: map[string]string{"200": "every channel, parents before children", "401": "no valid token", "403": "the token lacks the scope"},
+		handler: s.listChannels})
+
+	// Articles: the newsroom's view, in every status.
+	s.add(route{method: "GET", path: "/api/v1/articles", summary: "Articles the caller may edit, most recently updated first", scope: "read",
+		query: []param{
+			{"status", "string", "only articles in this workflow status (draft, in-review, approved, scheduled, published, unpublished, retracted, ...)"},
+			{"channel", "string", "only articles in this channel path and below"},
+			{"language", "string", "only articles in this language (en, zh)"},
+			{"limit", "integer", "at most this many, 1 to 200 (default 50)"},
+			{"offset", "integer", "skip this many (default 0)"},
+		},
+		response: "ArticleList", responses: map[string]string{"200": "one page of articles (without bodies) and the total", "401": "no valid token",
+			"403": "the token lacks the scope", "422": "a filter is not valid"},
+		handler: s.listArticles})
+	s.add(route{method: "POST", path: "/api/v1/articles", summary: "Write a new draft", scope: "write",
+		request: "ArticleDraft", response: "Article", responses: map[string]string{"201": "the draft; Location names it", "400": "the body is not JSON",
+			"401": "no valid token", "403": "the token lacks the scope, or the caller may not write in the channel", "422": "fields are missing or invalid"},
+		handler: s.createArticle})
+	s.add(route{method: "GET", path: "/api/v1/articles/{id}", summary: "One article with its body", scope: "read",
+		response: "Article", responses: map[string]string{"200": "the article", "401": "no valid token",
+			"403": "the token lacks the scope, or the caller may not edit the article", "404": "no such article"},
+		handler: s.getArticle})
+	s.add(route{method: "PUT", path: "/api/v1/articles/{id}", summary: "Replace every editable field (optimistic locking by version)", scope: "write",
+		request: "ArticleReplace", response: "Article", responses: map[string]string{"200": "the saved article, at its new version", "400": "the body is not JSON",
+			"401": "no valid token", "403": "the token lacks the scope, or the caller may not edit the article", "404": "no such article",
+			"409": "someone saved since the given version; nothing was overwritten", "422": "fields are missing or invalid"},
+		handler: s.replaceArticle})
+	s.add(route{method: "PATCH", path: "/api/v1/articles/{id}", summary: "Change the fields given (optimistic locking by version)", scope: "write",
+		request: "ArticlePatch", response: "Article", responses: map[string]string{"200": "the saved article, at its new version", "400": "the body is not JSON",
+			"401": "no valid token", "403": "the token lacks the scope, or the caller may not edit the article", "404": "no such article",
+			"409": "someone saved since the given version; nothing was overwritten", "422": "fields are invalid"},
+		handler: s.patchArticle})
+	s.add(route{method: "POST", path: "/api/v1/articles/{id}/transitions", summary: "Move an article along the workflow: submit, approve, reject, publish, schedule, unpublish, retract, correct", scope: "publish",
+		request: "Transition", response: "Article", responses: map[string]string{"200": "the article after the step", "400": "the body is not JSON",
+			"401": "no valid token", "403": "the token lacks the scope, or the caller's role does not allow the step", "404": "no such article",
+			"409": "the workflow refuses the step from the article's current status", "422": "the transition or time is not valid"},
+		handler: s.transition})
 }
 
 func (s *Server) add(rt route) {
@@ -91,33 +150,88 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (caller, err
 	return caller{user: u, token: t}, nil
 }
 
+// fail is the one place errors become responses: problems the caller can
+// act on get their status, anything else is logged once and is a 500.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		conflict   *editorial.ConflictError
+		invalid    *news.ValidationError
+		refused    *news.TransitionError
+		badRequest *requestError
+		tooLarge   *http.MaxBytesError
+	)
 	switch {
 	case errors.Is(err, errNoToken), errors.Is(err, accounts.ErrBadToken):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="newsdesk"`)
 		writeProblem(w, http.StatusUnauthorized, "Unauthorized", err.Error())
-	case errors.Is(err, accounts.ErrForbidden):
+	case errors.Is(err, accounts.ErrForbidden), errors.Is(err, editorial.ErrForbidden):
 		writeProblem(w, http.StatusForbidden, "Forbidden", err.Error())
+	case errors.As(err, &tooLarge):
+		writeProblem(w, http.StatusRequestEntityTooLarge, "Content Too Large", fmt.Sprintf("the request body is larger than %d bytes", tooLarge.Limit))
+	case errors.As(err, &badRequest):
+		writeProblem(w, http.StatusBadRequest, "Bad Request", badRequest.Error())
 	case errors.Is(err, news.ErrNotFound):
 		writeProblem(w, http.StatusNotFound, "Not Found", err.Error())
+	case errors.As(err, &invalid):
+		p := problem{Type: problemValidation, Title: "Unprocessable Content", Status: http.StatusUnprocessableEntity, Detail: invalid.Error()}
+		for _, f := range invalid.Fields {
+			p.Errors = append(p.Errors, fieldProblem{Field: f.Path, Message: f.Message})
+		}
+		sendProblem(w, p)
+	case errors.As(err, &conflict):
+		sendProblem(w, problem{Type: problemEditConflict, Title: "Conflict", Status: http.StatusConflict, Detail: conflict.Error(),
+			CurrentVersion: conflict.Current.Version, UpdatedBy: conflict.By, UpdatedAt: conflict.Current.UpdatedAt.Format(time.RFC3339Nano)})
+	case errors.As(err, &refused):
+		sendProblem(w, problem{Type: problemTransitionRefused, Title: "Conflict", Status: http.StatusConflict, Detail: refused.Error(),
+			ArticleStatus: string(refused.From)})
 	default:
 		s.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeProblem(w, http.StatusInternalServerError, "Internal Server Error", "the request failed; it has been logged")
 	}
 }
 
-// problem is an RFC 9457 problem details document.
+// requestError is a body that is not the JSON the route takes (400).
+type requestError struct{ err error }
+
+func (e *requestError) Error() string { return "the request body is not valid JSON: " + e.err.Error() }
+func (e *requestError) Unwrap() error { return e.err }
+
+// The problem types beyond about:blank, each with its extension members.
+const (
+	problemValidation        = "urn:newsdesk:problem:validation"         // errors
+	problemEditConflict      = "urn:newsdesk:problem:edit-conflict"      // current_version, updated_by, updated_at
+	problemTransitionRefused = "urn:newsdesk:problem:transition-refused" // article_status
+)
+
+// problem is an RFC 9457 problem details document. The fields after Detail
+// are extension members, present only for the problem types that use them.
 type problem struct {
-	Type   string `json:"type"`
+	Type   string `json:"type" doc:"about:blank, or a urn:newsdesk:problem: type with extension members"`
 	Title  string `json:"title"`
 	Status int    `json:"status"`
 	Detail string `json:"detail,omitempty"`
+
+	Errors         []fieldProblem `json:"errors,omitempty" doc:"validation: every field that is missing or invalid"`
+	CurrentVersion int64          `json:"current_version,omitempty" doc:"edit-conflict: the version stored now; reload, merge and send it"`
+	UpdatedBy      string         `json:"updated_by,omitempty" doc:"edit-conflict: who saved that version"`
+	UpdatedAt      string         `json:"updated_at,omitempty" format:"date-time" doc:"edit-conflict: when"`
+	ArticleStatus  string         `json:"article_status,omitempty" doc:"transition-refused: the article's status, from which the step is not allowed"`
+}
+
+// fieldProblem is one field's problem, named by its JSON path.
+type fieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 func writeProblem(w http.ResponseWriter, status int, title, detail string) {
+	sendProblem(w, problem{Type: "about:blank", Title: title, Status: status, Detail: detail})
+}
+
+func sendProblem(w http.ResponseWriter, p problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(problem{Type: "about:blank", Title: title, Status: status, Detail: detail})
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
@@ -136,14 +250,14 @@ type meResponse struct {
 
 type roleJSON struct {
 	Role    string `json:"role"`
-	Channel string `json:"channel,omitempty"`
+	Channel string `json:"channel,omitempty" doc:"the channel subtree the role covers; absent for site-wide"`
 }
 
 type tokenJSON struct {
 	ID        string     `json:"id"`
 	Name      string     `json:"name"`
-	Scopes    []string   `json:"scopes"`
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	Scopes    []string   `json:"scopes" doc:"read, write, publish, admin"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty" doc:"absent when the token never expires"`
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, c caller) error {

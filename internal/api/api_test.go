@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/api"
 	"newsdesk/internal/auth"
+	"newsdesk/internal/editorial"
+	"newsdesk/internal/markup"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store/storetest"
 )
@@ -23,6 +26,7 @@ import (
 type fixture struct {
 	srv *httptest.Server
 	acc *accounts.Service
+	ed  *editorial.Service
 	now time.Time
 	api *api.Server
 }
@@ -31,8 +35,10 @@ func newFixture(t *testing.T, dialect string) *fixture {
 	t.Helper()
 	s := storetest.New(t, dialect)
 	f := &fixture{now: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
-	f.acc = &accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: func() time.Time { return f.now }, Log: slog.New(slog.DiscardHandler)}
-	f.api = api.New(f.acc, slog.New(slog.DiscardHandler))
+	now := func() time.Time { return f.now }
+	f.acc = &accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: now, Log: slog.New(slog.DiscardHandler)}
+	f.ed = &editorial.Service{Store: s, Sanitizer: markup.NewSanitizer(), Now: now, Log: slog.New(slog.DiscardHandler)}
+	f.api = api.New(f.acc, f.ed, slog.New(slog.DiscardHandler))
 	f.srv = httptest.NewServer(f.api)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -135,7 +141,8 @@ func TestTokens(t *testing.T) {
 func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
 
 // TestOpenAPIMatchesRoutes: the document lists exactly the served routes,
-// and each documented route is served (not the API's 404).
+// each with its parameters and body schemas, and each documented route is
+// served (not the API's 404).
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	f := newFixture(t, "sqlite")
 	status, _, doc := f.call(t, "GET", "/api/v1/openapi.json", "", nil)
@@ -153,6 +160,40 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	sort.Strings(served)
 	if !slices.Equal(documented, served) {
 		t.Fatalf("documented %v, served %v", documented, served)
+	}
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	for path, item := range doc["paths"].(map[string]any) {
+		for method, op := range item.(map[string]any) {
+			op := op.(map[string]any)
+			name := strings.ToUpper(method) + " " + path
+			if method != "get" && op["requestBody"] == nil {
+				t.Errorf("%s: no request body schema", name)
+			}
+			ok := false
+			for status, resp := range op["responses"].(map[string]any) {
+				if status[0] == '2' && resp.(map[string]any)["content"] != nil {
+					ok = true
+				}
+			}
+			if !ok {
+				t.Errorf("%s: no success response with a schema", name)
+			}
+			var params []string
+			ps, _ := op["parameters"].([]any)
+			for _, p := range ps {
+				if p := p.(map[string]any); p["in"] == "path" {
+					params = append(params, "{"+p["name"].(string)+"}")
+				}
+			}
+			if want := regexp.MustCompile(`\{\w+\}`).FindAllString(path, -1); !slices.Equal(params, want) {
+				t.Errorf("%s: path parameters %v, want %v", name, params, want)
+			}
+		}
+	}
+	for _, ref := range regexp.MustCompile(`"\$ref":"#/components/schemas/(\w+)"`).FindAllStringSubmatch(toJSON(doc), -1) {
+		if schemas[ref[1]] == nil {
+			t.Errorf("$ref to a missing schema %s", ref[1])
+		}
 	}
 	for _, r := range served {
 		method, path, _ := strings.Cut(r, " ")

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -36,8 +37,15 @@ func (q *queries) DueScheduled(ctx context.Context, now time.Time, limit int) ([
 // NextScheduled returns when the next scheduled article becomes visible, or
 // the zero time when none is waiting.
 func (q *queries) NextScheduled(ctx context.Context) (time.Time, error) {
+	// Not MIN(visible_from): SQLite hands an aggregate back as text, which
+	// does not scan into a time; the column itself keeps its declared type.
 	var t sql.NullTime
-	if err := q.q.QueryRowContext(ctx, `SELECT MIN(visible_from) FROM articles WHERE status = 'scheduled'`).Scan(&t); err != nil {
+	err := q.q.QueryRowContext(ctx, `SELECT visible_from FROM articles WHERE status = 'scheduled'
+		ORDER BY visible_from LIMIT 1`).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
 		return time.Time{}, fmt.Errorf("next scheduled: %w", err)
 	}
 	return timeOf(t), nil

@@ -1,0 +1,250 @@
+package main
+
+// The cluster harness: several `newsdesk serve` processes on one PostgreSQL
+// database, as a production deployment runs them. TestClusterPublishClock
+// holds the publish clock to its promise across nodes; later issues reuse
+// startCluster for caches, search and feeds.
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"syscall"
+	"testing"
+	"time"
+
+	"newsdesk/internal/accounts"
+	"newsdesk/internal/auth"
+	"newsdesk/internal/editorial"
+	"newsdesk/internal/markup"
+	"newsdesk/internal/news"
+	"newsdesk/internal/store"
+	"newsdesk/internal/store/storetest"
+)
+
+// node is one `newsdesk serve` of a cluster.
+type node struct {
+	*server
+	name string
+}
+
+// startCluster runs n `newsdesk serve` processes on the database at dbURL,
+// each in its own folder and on its own port; the first applies the
+// migrations (--automigrate) before the others start. It returns when every
+// node answers /readyz; nodes still running when the test ends are killed.
+// For a PostgreSQL dbURL use storetest.URL(t, "postgres"), which skips
+// loudly without PostgreSQL (and fails under CI=true).
+func startCluster(t *testing.T, n int, dbURL string) []*node {
+	t.Helper()
+	args := func(extra ...string) []string {
+		return append([]string{"--addr", "127.0.0.1:0", "--db", dbURL}, extra...)
+	}
+	first := startServe(t, t.TempDir(), args("--automigrate")...)
+	first.ready(t)
+	nodes := []*node{{server: first, name: "node1"}}
+	for i := 2; i <= n; i++ {
+		nodes = append(nodes, &node{server: startServe(t, t.TempDir(), args()...), name: fmt.Sprintf("node%d", i)})
+	}
+	for _, nd := range nodes[1:] {
+		nd.ready(t)
+	}
+	return nodes
+}
+
+// kill9 ends the node with SIGKILL, as a crash or the OOM killer would:
+// no shutdown, open transactions left to the database to roll back.
+func (nd *node) kill9(t *testing.T) {
+	t.Helper()
+	if err := nd.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatalf("%s: SIGKILL: %v", nd.name, err)
+	}
+	select {
+	case <-nd.done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s still running 10 s after SIGKILL", nd.name)
+	}
+}
+
+var publishedLogRe = regexp.MustCompile(`msg="?published(?: late)?"? .*?article=(\d+)`)
+
+// published counts the articles this node's publish clock logged.
+func (nd *node) published() int {
+	return len(publishedLogRe.FindAllString(nd.stderr.String(), -1))
+}
+
+// newsroomClient schedules articles in-process through the editorial
+// service, on the cluster's database, as the newsroom pages would.
+type newsroomClient struct {
+	store *store.Store
+	ed    *editorial.Service
+	chief news.User
+	loc   *time.Location
+}
+
+func newNewsroomClient(t *testing.T, dbURL string) *newsroomClient {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	log := slog.New(slog.DiscardHandler)
+	acc := &accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: time.Now, Log: log}
+	chief, _, err := acc.AddUser(ctx, accounts.CLIActor, accounts.NewUser{Email: "chief@example.org", Name: "Chief",
+		Password: "Tangerine-Rocket-Violin-88", Grants: []news.Grant{{Role: news.RoleChiefEditor}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := s.Site(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &newsroomClient{store: s, chief: chief, loc: site.Location(),
+		ed: &editorial.Service{Store: s, Sanitizer: markup.NewSanitizer(), Now: time.Now, Log: log}}
+}
+
+// schedule writes one article per due time and schedules it for then (the
+// workflow keeps whole seconds).
+func (c *newsroomClient) schedule(t *testing.T, prefix string, due []time.Time) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	ids := make([]int64, len(due))
+	for i, at := range due {
+		a, err := c.ed.Create(ctx, c.chief, "", editorial.Draft{Language: "en", Channel: "news/world",
+			Headline: fmt.Sprintf("%s story %d", prefix, i), BodyHTML: "<p>Scheduled.</p>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ed.Transition(ctx, c.chief, "", a.ID, news.Step{Transition: news.TransitionSchedule, At: at}); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = a.ID
+	}
+	return ids
+}
+
+// publishRows counts the 'publish' change log rows of each of ids.
+func (c *newsroomClient) publishRows(t *testing.T, ids []int64) map[int64]int {
+	t.Helper()
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	rows, err := c.store.DB().Query(`SELECT article_id FROM change_log WHERE kind = 'publish'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if want[id] {
+			out[id]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// waitPublished polls until every one of ids has a 'publish' row, for at
+// most 10 s after the last is due, then lets one more clock poll pass so a
+// second publication would show, and checks each has exactly one.
+func (c *newsroomClient) waitPublished(t *testing.T, ids []int64, lastDue time.Time) {
+	t.Helper()
+	deadline := lastDue.Add(10 * time.Second)
+	for len(c.publishRows(t, ids)) < len(ids) {
+		if time.Now().After(deadline) {
+			t.Fatalf("10 s after their time, %d of %d articles are published", len(c.publishRows(t, ids)), len(ids))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("all %d published %v after the last was due", len(ids), time.Since(lastDue).Round(time.Millisecond))
+	time.Sleep(1100 * time.Millisecond) // the clock's poll interval
+	rows := c.publishRows(t, ids)
+	for _, id := range ids {
+		if rows[id] != 1 {
+			t.Errorf("article %d: %d 'publish' rows in the change log, want exactly 1", id, rows[id])
+		}
+	}
+}
+
+// pageStatus fetches an article's public page from a node.
+func (c *newsroomClient) pageStatus(t *testing.T, nd *node, id int64) (int, string) {
+	t.Helper()
+	a, err := c.store.ArticleByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := a.Path(c.loc)
+	code, _ := get(t, nd.url+path[1:])
+	return code, path
+}
+
+// TestClusterPublishClock: two nodes on one PostgreSQL publish each
+// scheduled article exactly once, both serve it right after, and when one
+// is killed mid-run the other publishes the rest, still once each.
+func TestClusterPublishClock(t *testing.T) {
+	dbURL := storetest.URL(t, "postgres")
+	nodes := startCluster(t, 2, dbURL)
+	mustCLI(t, t.TempDir(), regexp.MustCompile(`(?m)^site apply: `), "site", "apply", "--db", dbURL, seedFile(t, "seed-site.json"))
+	c := newNewsroomClient(t, dbURL)
+
+	t.Run("each published once, served by both", func(t *testing.T) {
+		due := time.Now().Add(3 * time.Second).Truncate(time.Second) // about 2 s ahead, once stored
+		at := make([]time.Time, 50)
+		for i := range at {
+			at[i] = due
+		}
+		ids := c.schedule(t, "Cluster", at)
+		if time.Now().After(due) {
+			t.Fatalf("scheduling took until after the due time %v", due)
+		}
+		for _, nd := range nodes {
+			if code, path := c.pageStatus(t, nd, ids[0]); code != 404 {
+				t.Errorf("%s: %s before its time: %d, want 404", nd.name, path, code)
+			}
+		}
+		c.waitPublished(t, ids, due)
+		for _, id := range ids {
+			for _, nd := range nodes {
+				if code, path := c.pageStatus(t, nd, id); code != 200 {
+					t.Errorf("%s: %s: %d, want 200", nd.name, path, code)
+				}
+			}
+		}
+		t.Logf("publications logged: %s %d, %s %d", nodes[0].name, nodes[0].published(), nodes[1].name, nodes[1].published())
+	})
+
+	t.Run("kill -9 a node mid-run", func(t *testing.T) {
+		// 50 articles due over three seconds; one node dies just after the
+		// first fall due, while it may be publishing them.
+		first := time.Now().Add(3 * time.Second).Truncate(time.Second)
+		at := make([]time.Time, 50)
+		for i := range at {
+			at[i] = first.Add(time.Duration(i%3) * time.Second)
+		}
+		ids := c.schedule(t, "Crash", at)
+		before := [2]int{nodes[0].published(), nodes[1].published()}
+		time.Sleep(time.Until(first.Add(20 * time.Millisecond)))
+		nodes[0].kill9(t)
+		t.Logf("%s killed %v after the first were due, having published %d of them", nodes[0].name,
+			time.Since(first).Round(time.Millisecond), nodes[0].published()-before[0])
+		c.waitPublished(t, ids, first.Add(2*time.Second))
+		for _, id := range ids {
+			if code, path := c.pageStatus(t, nodes[1], id); code != 200 {
+				t.Errorf("%s: %s: %d, want 200", nodes[1].name, path, code)
+			}
+		}
+		if nodes[1].published() == before[1] {
+			t.Errorf("the surviving node published nothing; the later articles cannot have gone out:\n%s", nodes[1].stderr)
+		}
+		nodes[1].stop(t)
+	})
+}
