@@ -46,8 +46,7 @@ func (s *Server) requireUser(next web.HandlerFunc) web.HandlerFunc {
 					if err := s.sessions.Destroy(ctx); err != nil {
 						return err
 					}
-					http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
-					return nil
+					return s.signedOut(w, r)
 				}
 				r = r.WithContext(context.WithValue(ctx, userKey, u))
 				if !enrolmentPath(r.URL.Path) {
@@ -56,6 +55,9 @@ func (s *Server) requireUser(next web.HandlerFunc) web.HandlerFunc {
 					} else if must {
 						// The site requires two-factor for this role: nothing
 						// else until it is on.
+						if wantsJSON(r) {
+							return writeJSON(w, http.StatusForbidden, map[string]string{"error": "two-factor sign-in required"})
+						}
 						http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
 						return nil
 					}
@@ -69,9 +71,18 @@ func (s *Server) requireUser(next web.HandlerFunc) web.HandlerFunc {
 		if r.Method == http.MethodGet {
 			s.sessions.Put(ctx, keyNext, r.URL.RequestURI())
 		}
-		http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
-		return nil
+		return s.signedOut(w, r)
 	}
+}
+
+// signedOut sends a person without a live session to sign in; the editor's
+// script gets 401 instead, and keeps the unsaved text until they have.
+func (s *Server) signedOut(w http.ResponseWriter, r *http.Request) error {
+	if wantsJSON(r) {
+		return writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "signed out"})
+	}
+	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+	return nil
 }
 
 // requireSiteAdmin allows only site-wide administrators.

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"newsdesk/internal/editorial"
 	"newsdesk/internal/news"
 	"newsdesk/internal/web"
 )
@@ -23,7 +24,8 @@ type renderer struct {
 
 // adminTemplates are the page templates rendered inside layout.html.
 var adminTemplates = []string{"login", "code", "setup", "setpassword", "dashboard", "account", "error",
-	"users", "user", "channels", "pages", "settings", "audit"}
+	"users", "user", "channels", "pages", "settings", "audit",
+	"articles", "article_edit", "revisions", "diff", "conflict"}
 
 func newRenderer(fsys fs.FS, assets *web.Assets) (*renderer, error) {
 	funcs := template.FuncMap{
@@ -102,6 +104,7 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 			}
 		}
 		add("dashboard", "/admin/", true)
+		add("articles", "/admin/articles", len(u.Grants) > 0)
 		add("users", "/admin/users", u.May(news.ActionManageUsers, news.Target{}))
 		add("channels", "/admin/channels", hasAdminGrant(u))
 		add("pages", "/admin/pages", u.May(news.ActionManagePages, news.Target{}))
@@ -198,8 +201,20 @@ func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) 
 		status = http.StatusNotFound
 	case web.StatusOf(err) != 0:
 		status = web.StatusOf(err)
+	case errors.Is(err, editorial.ErrForbidden):
+		status = http.StatusForbidden
 	default:
 		web.LogServerError(s.log, r, err)
+	}
+	if wantsJSON(r) {
+		msg := http.StatusText(status)
+		if status < 500 || status == http.StatusNotImplemented {
+			msg = err.Error()
+		}
+		if werr := writeJSON(w, status, map[string]string{"error": msg}); werr != nil {
+			s.log.Error("admin error answer", "err", werr)
+		}
+		return
 	}
 	p := s.newPage(r, "error")
 	msg := p.L["error_text"]
@@ -213,6 +228,8 @@ func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) 
 		}
 	case http.StatusBadRequest:
 		msg = p.L["badrequest_text"]
+	case http.StatusNotImplemented:
+		msg = p.L["notimplemented_text"]
 	}
 	p.Data = map[string]any{"Status": status, "Message": msg}
 	if rerr := s.show(w, status, "error", p); rerr != nil {

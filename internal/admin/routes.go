@@ -44,6 +44,9 @@ func (s *Server) routes() http.Handler {
 	// Site administration.
 	s.manageRoutes(mux, h, post)
 
+	// Articles: the editor, the workflow, previews and revisions.
+	s.articleRoutes(mux, h, post)
+
 	mux.Handle("/admin/", h(func(w http.ResponseWriter, r *http.Request) error { return news.ErrNotFound }))
 
 	protect := http.NewCrossOriginProtection()
