@@ -234,6 +234,9 @@ func (s *Service) Transition(ctx context.Context, actor news.User, ip string, id
 		if a.Status == news.StatusScheduled {
 			details["release"] = a.VisibleFrom().Format(time.RFC3339)
 		}
+		if change == news.ChangeCorrect && !a.VisibleAt(now) {
+			change = news.ChangeNone // readers see it with the article when it is released
+		}
 		if change != news.ChangeNone && change != news.ChangeSchedule {
 			if _, err := tx.AppendChange(ctx, store.Change{At: now, ArticleID: a.ID, Kind: change, Details: details}); err != nil {
 				return err

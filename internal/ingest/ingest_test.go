@@ -242,9 +242,9 @@ func TestImportVisibility(t *testing.T) {
 		invisibles []time.Time
 	}{
 		{"embargoed", func(doc map[string]any) { doc["embargoed"] = "2027-01-01T08:00:00+08:00" },
-			news.StatusPublished, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), []time.Time{clock, time.Date(2026, 12, 31, 23, 59, 59, 0, time.UTC)}},
+			news.StatusScheduled, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), []time.Time{clock, time.Date(2026, 12, 31, 23, 59, 59, 0, time.UTC)}},
 		{"future firstpublished wins over firstcreated", func(doc map[string]any) { doc["firstpublished"] = "2027-02-01T00:00:00Z" },
-			news.StatusPublished, time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), []time.Time{clock}},
+			news.StatusScheduled, time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), []time.Time{clock}},
 		{"withheld", func(doc map[string]any) { doc["pubstatus"] = "withheld" }, news.StatusWithheld, time.Time{}, []time.Time{clock, clock.AddDate(10, 0, 0)}},
 		{"canceled", func(doc map[string]any) { doc["pubstatus"] = "canceled" }, news.StatusCanceled, time.Time{}, []time.Time{clock, clock.AddDate(10, 0, 0)}},
 	}

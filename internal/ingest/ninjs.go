@@ -183,6 +183,14 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 				return err
 			}
 		}
+		if incoming.Status == news.StatusPublished && incoming.VisibleFrom().After(now) {
+			// Embargoed or future copy waits for the publish clock, which
+			// announces it in the change log when it lifts.
+			incoming.Status = news.StatusScheduled
+		}
+		if exists && old.Status == news.StatusPublished && incoming.Status == news.StatusScheduled && !incoming.VisibleFrom().After(now) {
+			incoming.Status = news.StatusPublished
+		}
 		incoming.UpdatedAt = old.UpdatedAt
 		if exists && sameContent(old, incoming) {
 			res.Outcome, res.Article = Unchanged, old
@@ -214,7 +222,25 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 			res.Outcome = Created
 		}
 		res.Article = incoming
-		return nil
+		// Readers notice: tell the change log, and keep the record.
+		wasVisible, isVisible := exists && old.VisibleAt(now), incoming.VisibleAt(now)
+		kind := news.ChangeNone
+		switch {
+		case isVisible && !wasVisible:
+			kind = news.ChangePublish
+		case isVisible && wasVisible:
+			kind = news.ChangeUpdate
+		case wasVisible && !isVisible:
+			kind = news.ChangeUnpublish
+		}
+		if kind != news.ChangeNone {
+			if _, err := tx.AppendChange(ctx, store.Change{At: now, ArticleID: id, Kind: kind, Details: map[string]string{"source": "import", "uri": incoming.URI}}); err != nil {
+				return err
+			}
+		}
+		_, err = tx.AppendAudit(ctx, store.AuditEntry{At: now, Actor: "import", Action: "article.import", Target: fmt.Sprintf("article %d", id),
+			Details: map[string]string{"uri": incoming.URI, "outcome": string(res.Outcome), "status": string(incoming.Status), "file": name}})
+		return err
 	})
 	if err != nil {
 		res.Outcome, res.Err = Failed, err

@@ -183,8 +183,8 @@ func Apply(a Article, st Step) (Article, ChangeKind, error) {
 		return a, ChangeRetract, nil
 
 	case TransitionCorrect:
-		if !in(StatusPublished) {
-			return refuse("only published articles can be corrected")
+		if !in(StatusPublished, StatusScheduled) {
+			return refuse("only published or scheduled articles can be corrected")
 		}
 		if strings.TrimSpace(st.Note) == "" {
 			return refuse("a correction needs a note saying what was corrected")
