@@ -44,22 +44,26 @@ type Options struct {
 	// Preview renders an article with the public templates, exactly as it
 	// will be published (the portal's site.Server.Preview).
 	Preview func(w http.ResponseWriter, r *http.Request, a news.Article) error
+	// PreviewLink makes signed, expiring preview links for reviewers
+	// without an account (the portal's site.Server.PreviewLink).
+	PreviewLink PreviewLinker
 }
 
 // Server is the newsroom as an http.Handler mounted at /admin/.
 type Server struct {
-	store     *store.Store
-	accounts  *accounts.Service
-	san       *markup.Sanitizer
-	log       *slog.Logger
-	now       func() time.Time
-	trusted   []netip.Prefix
-	sessions  *scs.SessionManager
-	editorial *editorial.Service
-	preview   func(w http.ResponseWriter, r *http.Request, a news.Article) error
-	render    *renderer
-	assets    *web.Assets
-	handler   http.Handler
+	store       *store.Store
+	accounts    *accounts.Service
+	san         *markup.Sanitizer
+	log         *slog.Logger
+	now         func() time.Time
+	trusted     []netip.Prefix
+	sessions    *scs.SessionManager
+	editorial   *editorial.Service
+	preview     func(w http.ResponseWriter, r *http.Request, a news.Article) error
+	previewLink PreviewLinker
+	render      *renderer
+	assets      *web.Assets
+	handler     http.Handler
 }
 
 // New builds the newsroom, parsing its templates once.
@@ -96,7 +100,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	s := &Server{store: opts.Store, accounts: opts.Accounts, san: opts.Sanitizer, log: opts.Log, now: opts.Now,
-		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview}
+		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview, previewLink: opts.PreviewLink}
 	s.sessions = newSessionManager(opts.Store, opts.IdleTimeout, opts.Lifetime, s.now)
 	s.handler = s.routes()
 	return s, nil

@@ -34,6 +34,7 @@ func (s *Server) articleRoutes(mux *http.ServeMux, h, post func(web.HandlerFunc)
 	mux.Handle("POST /admin/articles/{id}/autosave", h(user(s.checkForm(s.autosaveArticle))))
 	mux.Handle("POST /admin/articles/{id}/transition", post(user(s.transitionArticle)))
 	mux.Handle("GET /admin/articles/{id}/preview", h(user(s.previewArticle)))
+	mux.Handle("POST /admin/articles/{id}/share", post(user(s.shareArticle)))
 
 	// Every save is a revision; any two can be compared, any one restored.
 	mux.Handle("GET /admin/articles/{id}/revisions", h(user(s.revisionsPage)))

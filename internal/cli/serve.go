@@ -84,7 +84,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	san := markup.NewSanitizer()
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: time.Now, Log: log}
 	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),
-		Editorial: ed, Preview: portal.Preview})
+		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink})
 	if err != nil {
 		return err
 	}
