@@ -53,6 +53,7 @@ func TestEditorBrowser(t *testing.T) {
 			{"WordPaste", edWordPaste},
 			{"Conflict", edConflict},
 			{"SignedOut", edSignedOut},
+			{"NewTokenAndInvalid", edNewTokenAndInvalid},
 			{"LinkImageTable", edLinkImageTable},
 			{"Submit", edSubmit},
 			{"NewArticle", edNewArticle},
@@ -363,9 +364,13 @@ func edSaved(c *chromeTab) {
 	edWait(c, "Saved", edStatusJS+`.startsWith('Saved at ') && !`+edStatusJS+`.includes('waiting')`)
 }
 
-// edBody is what the form would submit as the body now.
+// edBody is what the form would submit as the body, once the textarea has
+// caught up with the editor (at once, or a moment after typing stops in a
+// long article).
 func edBody(c *chromeTab) string {
 	c.t.Helper()
+	edWait(c, "the textarea to follow the editor", `(() => { const e = document.getElementById('article-form').newsdeskEditor;
+		return !e.changed || document.getElementById('body').value === e.html() })()`)
 	return c.js(`document.getElementById('body').value`)
 }
 
@@ -498,6 +503,12 @@ func edMount(t *testing.T, root context.Context) {
 	wantHTML := strings.ReplaceAll(edRichBody, ` rel="nofollow noreferrer"`, "")
 	if got := tab.js(`document.getElementById('article-form').newsdeskEditor.html()`); got != wantHTML {
 		t.Errorf("the editor writes back\n%s\nwant\n%s", got, wantHTML)
+	}
+	// Tab leaves the editor rather than typing a tab character.
+	tab.js(`(() => { const q = ` + edQuill + `; q.focus(); q.setSelection(16, 0, 'user'); return '' })()`)
+	tab.do("press Tab", chromedp.KeyEvent(kb.Tab))
+	if got := tab.js(`document.activeElement.className + ' ' + String(` + edQuill + `.getText().includes('\t'))`); strings.Contains(got, "ql-editor") || strings.HasSuffix(got, "true") {
+		t.Errorf("Tab in the text: focus and tab character %q", got)
 	}
 	// The first change writes the textarea.
 	edType(tab, "!")
@@ -687,10 +698,7 @@ func edConflict(t *testing.T, root context.Context) {
 	if _, _, n, _ := d.state(); n != 1 {
 		t.Errorf("autosave went on after the conflict: %d autosaves", n)
 	}
-	kept := second.js(`localStorage.getItem('newsdesk.unsaved:/admin/articles/1') || ''`)
-	if !strings.Contains(kept, "From the second window. More.") {
-		t.Errorf("the second window's text is not kept locally: %s", kept)
-	}
+	edWait(second, "the local copy", `(localStorage.getItem('newsdesk.unsaved:/admin/articles/1') || '').includes('From the second window. More.')`)
 	// Reloaded, the second window offers its text back, saying the article
 	// was saved since.
 	second.open("/admin/articles/1")
@@ -719,9 +727,7 @@ func edSignedOut(t *testing.T, root context.Context) {
 	if msg := tab.js(edStatusJS); !strings.Contains(msg, "You are signed out") || !strings.Contains(msg, "sign in again in another tab") {
 		t.Errorf("signed out, the status says %q", msg)
 	}
-	if kept := tab.js(`localStorage.getItem('newsdesk.unsaved:/admin/articles/1') || ''`); !strings.Contains(kept, "Typed while signed out.") {
-		t.Errorf("signed out, the text is not kept: %q", kept)
-	}
+	edWait(tab, "the local copy", `(localStorage.getItem('newsdesk.unsaved:/admin/articles/1') || '').includes('Typed while signed out.')`)
 	// Signed in again elsewhere: a new session with a new form token.
 	d.mu.Lock()
 	d.signedOut, d.csrf = false, "token-2"
@@ -733,6 +739,29 @@ func edSignedOut(t *testing.T, root context.Context) {
 	}
 	if got := tab.js(`document.querySelector('input[name=csrf]').value`); got != "token-2" {
 		t.Errorf("the form token was not renewed: %q", got)
+	}
+}
+
+// edNewTokenAndInvalid: a form token that changed (a new session) is
+// fetched afresh and the save goes through; a refused field is named.
+func edNewTokenAndInvalid(t *testing.T, root context.Context) {
+	d := newEdDesk(t, "<p>First paragraph.</p>")
+	tab := newTab(t, root, d.srv.URL)
+	edWatch(tab)
+	tab.open("/admin/articles/1")
+	edMounted(tab)
+	d.mu.Lock()
+	d.csrf = "token-3"
+	d.mu.Unlock()
+	edType(tab, " With a new token.")
+	edSaved(tab)
+	if _, body, _, _ := d.state(); body != "<p>First paragraph. With a new token.</p>" {
+		t.Errorf("saved %q", body)
+	}
+	tab.js(`(() => { const h = document.getElementById('headline'); h.value = ''; h.dispatchEvent(new Event('input', {bubbles: true})); return '' })()`)
+	edWait(tab, "the refusal", edStatusJS+`.startsWith('Not saved: ')`)
+	if got := tab.js(edStatusJS); got != "Not saved: Headline: is empty" {
+		t.Errorf("a refused autosave says %q", got)
 	}
 }
 
@@ -838,9 +867,7 @@ func edNewArticle(t *testing.T, root context.Context) {
 	if got := tab.js(edStatusJS); !strings.Contains(got, "Not saved yet") {
 		t.Errorf("on a new article the status says %q", got)
 	}
-	if kept := tab.js(`localStorage.getItem('newsdesk.unsaved:/admin/articles') || ''`); !strings.Contains(kept, "A new story.") {
-		t.Errorf("the new article's text is not kept: %q", kept)
-	}
+	edWait(tab, "the local copy", `(localStorage.getItem('newsdesk.unsaved:/admin/articles') || '').includes('A new story.')`)
 	tab.open("/admin/articles/new")
 	edMounted(tab)
 	if got := tab.count(`.editor-restore`); got != 1 {
@@ -957,6 +984,9 @@ func edNewsroom(t *testing.T, root context.Context) {
 	}
 	if got := grace.js(`String(localStorage.getItem('newsdesk.unsaved:/admin/articles'))`); got != "null" {
 		t.Errorf("the new article's local copy is kept after it was created: %s", got)
+	}
+	if got := grace.js(`document.querySelector('#article-form .ql-editor').lang`); got != "en" {
+		t.Errorf("the editable area's language is %q, want the article's (en)", got)
 	}
 	edNoCSPViolation(grace)
 

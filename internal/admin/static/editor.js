@@ -56,7 +56,6 @@
       altRequired: 'Describe the image for readers who cannot see it.',
       noUpload: 'Image files cannot be pasted or dropped yet: add images by address with the image button.',
       droppedImages: 'Pasted images were left out: only images stored on this site can be shown. Add them with the image button.',
-      saving: 'Saving…',
       saved: 'Saved at {time}',
       savedMore: 'Saved at {time}; newer changes are waiting to be saved.',
       keptLocally: 'Not saved yet: a copy is kept in this browser until you save.',
@@ -111,7 +110,6 @@
       altRequired: '请为看不到图片的读者描述图片内容。',
       noUpload: '暂不能粘贴或拖入图片文件：请用图片按钮按地址插入。',
       droppedImages: '粘贴内容中的图片已略去：只能显示存放在本站的图片。请用图片按钮插入。',
-      saving: '正在保存……',
       saved: '已于 {time} 保存',
       savedMore: '已于 {time} 保存；之后的修改稍后保存。',
       keptLocally: '尚未保存：在您保存之前，本浏览器中留有一份副本。',
@@ -456,7 +454,7 @@
         var t0 = Date.now();
         textarea.value = editor.html();
         bodyChanged = false;
-        syncCost = Date.now() - t0;
+        syncCost = 0.7 * syncCost + 0.3 * (Date.now() - t0); // smoothed, in ms
       }
     }
 
@@ -497,7 +495,7 @@
       if (!firstUnsavedAt) { firstUnsavedAt = Date.now(); }
       // Serialising a long article on every key press would make typing
       // sluggish: when it is slow, wait for a pause of a quarter second.
-      if (syncCost < 15) {
+      if (syncCost < 25) {
         syncTextarea();
         keepLocal();
       } else if (!syncTimer) {
@@ -623,7 +621,8 @@
       if (leaving && body.length < KEEPALIVE_LIMIT) { init.keepalive = true; }
       inflight = true;
       again = false;
-      if (!leaving) { setStatus(T.saving, ''); }
+      // No "Saving…": the status line is a live region, and announcing every
+      // save twice would talk over the writer.
       fetch(autosaveURL, init).then(function (res) {
         return readJSON(res).then(function (data) { answer(res, data, seq, retried); });
       }, function () {
@@ -685,7 +684,12 @@
       if (res.status === 422) {
         var errs = [];
         if (data && data.errors) {
-          Object.keys(data.errors).forEach(function (k) { errs.push(data.errors[k]); });
+          Object.keys(data.errors).forEach(function (k) {
+            // The field's label, where the page has one, names the problem.
+            var field = form.elements.namedItem(k);
+            var label = field && field.labels && field.labels[0] ? normalSpace(field.labels[0].textContent) : k;
+            errs.push(label + ': ' + data.errors[k]);
+          });
         }
         setStatus(format(T.invalid, { errors: errs.join('; ') || res.status }), 'problem');
         return; // the next change tries again
