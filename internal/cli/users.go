@@ -186,7 +186,17 @@ func runUserList(ctx context.Context, env Env, args []string) int {
 }
 
 func runUserDisable(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet("user disable", "newsdesk user disable EMAIL", "Disable a user: their sessions end and their tokens stop working at once.")
+	return emailCommand(ctx, env, args, "user disable", "Disable a user: their sessions end and their tokens stop working at once.",
+		func(svc *accounts.Service, email string) (string, error) {
+			u, err := svc.SetStatus(ctx, accounts.CLIActor, email, news.UserDisabled)
+			return fmt.Sprintf("user disable: %s is disabled", u.Email), err
+		})
+}
+
+// emailCommand runs a user subcommand whose one argument is an EMAIL: it
+// parses flags, opens a current store, calls act and prints its line.
+func emailCommand(ctx context.Context, env Env, args []string, name, description string, act func(*accounts.Service, string) (string, error)) int {
+	fs := newFlagSet(name, "newsdesk "+name+" EMAIL", description)
 	var cfg config.Config
 	cfg.BindData(fs, env.Getenv)
 	pos, code, ok := parseFlags(fs, args, env.Stderr)
@@ -198,14 +208,14 @@ func runUserDisable(ctx context.Context, env Env, args []string) int {
 	}
 	s, err := openStore(ctx, &cfg, true)
 	if err != nil {
-		return fail(env.Stderr, "user disable", err)
+		return fail(env.Stderr, name, err)
 	}
 	defer s.Close()
-	u, err := accountsService(s, env, &cfg).SetStatus(ctx, accounts.CLIActor, pos[0], news.UserDisabled)
+	line, err := act(accountsService(s, env, &cfg), pos[0])
 	if err != nil {
-		return fail(env.Stderr, "user disable", err)
+		return fail(env.Stderr, name, err)
 	}
-	fmt.Fprintf(env.Stdout, "user disable: %s is disabled\n", u.Email)
+	fmt.Fprintln(env.Stdout, line)
 	return exitOK
 }
 
@@ -240,27 +250,11 @@ func runUserSetRole(ctx context.Context, env Env, args []string) int {
 }
 
 func runUserResetLink(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet("user reset-link", "newsdesk user reset-link EMAIL", "Print a one-time link where the user sets a new password (earlier reset links stop working).")
-	var cfg config.Config
-	cfg.BindData(fs, env.Getenv)
-	pos, code, ok := parseFlags(fs, args, env.Stderr)
-	if !ok {
-		return code
-	}
-	if len(pos) != 1 {
-		return usageError(env.Stderr, fs, "expected one EMAIL")
-	}
-	s, err := openStore(ctx, &cfg, true)
-	if err != nil {
-		return fail(env.Stderr, "user reset-link", err)
-	}
-	defer s.Close()
-	token, err := accountsService(s, env, &cfg).ResetLink(ctx, accounts.CLIActor, pos[0])
-	if err != nil {
-		return fail(env.Stderr, "user reset-link", err)
-	}
-	fmt.Fprintf(env.Stdout, "user reset-link: %s/admin/reset?token=%s (valid %s, works once)\n", baseURL(env.Getenv), token, accounts.InviteTTL)
-	return exitOK
+	return emailCommand(ctx, env, args, "user reset-link", "Print a one-time link where the user sets a new password (earlier reset links stop working).",
+		func(svc *accounts.Service, email string) (string, error) {
+			token, err := svc.ResetLink(ctx, accounts.CLIActor, email)
+			return fmt.Sprintf("user reset-link: %s/admin/reset?token=%s (valid %s, works once)", baseURL(env.Getenv), token, accounts.InviteTTL), err
+		})
 }
 
 // parseDuration reads Go durations plus days ("90d").
