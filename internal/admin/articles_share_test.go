@@ -44,13 +44,16 @@ func TestSharePreviewLink(t *testing.T) {
 	b.base = srv.URL
 	b.signIn("ed@example.org")
 	edit := "/admin/articles/" + itoa(a.ID)
-	if p := b.get(edit); p.status != 200 || !strings.Contains(p.body, "/share") {
+	if p := b.get(edit); p.status != 200 || !strings.Contains(p.body, "/share") || !strings.Contains(p.body, "Make a preview link for a reviewer") {
 		t.Fatalf("edit page: %d, share form missing", p.status)
 	}
 	if p := b.post(edit+"/share", nil); p.status != 303 {
 		t.Fatalf("share: %d\n%s", p.status, p.body)
 	}
 	page := b.get(edit)
+	if !strings.Contains(page.body, "Preview link (works without an account") {
+		t.Error("the link is shown without its explanation")
+	}
 	m := regexp.MustCompile(`(https?://[^\s<"]+/en/preview/[^\s<"]+/)`).FindStringSubmatch(page.body)
 	if m == nil {
 		t.Fatalf("no preview link shown:\n%s", page.body)

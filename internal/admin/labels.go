@@ -5,6 +5,8 @@ package admin
 var labels = map[string]map[string]string{
 	"en": {
 		"requires_approval": "Nothing is published here until a chief editor other than its last writer approves it",
+		"share_preview":     "Make a preview link for a reviewer (72 hours)",
+		"share_created":     "Preview link (works without an account for 72 hours; anyone with it can read the article):",
 		"newsroom":          "Newsroom", "dashboard": "Dashboard", "users": "Users", "channels": "Channels", "pages": "Footer pages",
 		"settings": "Settings", "audit": "Audit log", "account": "My account", "signout": "Sign out", "nav": "Newsroom sections",
 		"skip": "Skip to content", "save": "Save", "cancel": "Cancel", "create": "Create", "delete": "Delete", "revoke": "Revoke",
@@ -141,6 +143,8 @@ var labels = map[string]map[string]string{
 	},
 	"zh": {
 		"requires_approval": "本栏目文章须经最后修改人以外的总编辑审核后才能发布",
+		"share_preview":     "生成审阅预览链接（72 小时）",
+		"share_created":     "预览链接（无需账户，72 小时内有效；持有链接者均可阅读）：",
 		"newsroom":          "采编系统", "dashboard": "工作台", "users": "用户", "channels": "栏目", "pages": "页脚页面",
 		"settings": "网站设置", "audit": "审计日志", "account": "我的账户", "signout": "退出", "nav": "采编系统导航",
 		"skip": "跳到正文", "save": "保存", "cancel": "取消", "create": "新建", "delete": "删除", "revoke": "撤销",
