@@ -9,6 +9,9 @@ import (
 	"regexp"
 	"strings"
 
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
 	"github.com/microcosm-cc/bluemonday"
 )
 
@@ -77,5 +80,28 @@ func (s *Sanitizer) Sanitize(html string) string {
 	if strings.Contains(out, "<h1>") || strings.Contains(out, "</h1>") {
 		out = strings.NewReplacer("<h1>", "<h2>", "</h1>", "</h2>").Replace(out)
 	}
-	return out
+	return balance(out)
+}
+
+// balance re-serialises sanitized HTML as a parsed fragment, so every
+// element it opens is closed inside it and a stray end tag (a "</div>") can
+// never close the page's own markup around the article body.
+func balance(fragment string) string {
+	if !strings.Contains(fragment, "<") {
+		return fragment
+	}
+	ctx := &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := xhtml.ParseFragment(strings.NewReader(fragment), ctx)
+	if err != nil {
+		return xhtml.EscapeString(fragment)
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		if err := xhtml.Render(&b, n); err != nil {
+			return xhtml.EscapeString(fragment)
+		}
+	}
+	// Render writes void elements XHTML-style (<br/>); text and attribute
+	// values have every ">" escaped, so "/>" can only end such a tag.
+	return strings.ReplaceAll(b.String(), "/>", ">")
 }

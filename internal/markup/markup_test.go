@@ -217,3 +217,18 @@ func squeeze(u string) string {
 	}
 	return b.String()
 }
+
+// TestSanitizeBalances: sanitized bodies are closed fragments, so a stray
+// end tag cannot close the page's markup around the article.
+func TestSanitizeBalances(t *testing.T) {
+	for in, want := range map[string]string{
+		"<p>a</p></div><p>b</p>":        "<p>a</p><p>b</p>",
+		"<div><p>open":                  "<div><p>open</p></div>",
+		"</blockquote>text<blockquote>": "text<blockquote></blockquote>",
+		"<table><tr><td>x</td></tr>":    "<table><tbody><tr><td>x</td></tr></tbody></table>",
+	} {
+		if got := testSanitizer.Sanitize(in); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
