@@ -35,6 +35,7 @@ func (s *Server) articleRoutes(mux *http.ServeMux, h, post func(web.HandlerFunc)
 	mux.Handle("POST /admin/articles/{id}/transition", post(user(s.transitionArticle)))
 	mux.Handle("GET /admin/articles/{id}/preview", h(user(s.previewArticle)))
 	mux.Handle("POST /admin/articles/{id}/share", post(user(s.shareArticle)))
+	mux.Handle("POST /admin/articles/{id}/pins", post(user(s.pinArticle)))
 
 	// Every save is a revision; any two can be compared, any one restored.
 	mux.Handle("GET /admin/articles/{id}/revisions", h(user(s.revisionsPage)))
@@ -293,6 +294,8 @@ type editData struct {
 	Corrections []correctionView
 	Retracted   string
 	Zone        string
+	// Pins is the lead-stories form, for those who may publish here.
+	Pins *pinsForm
 	// EditorJS and EditorCSS: the WYSIWYG editor's scripts (Quill and
 	// editor.js) and styles are there; without them the body is a plain
 	// textarea.
@@ -499,6 +502,11 @@ func (s *Server) editView(r *http.Request, a news.Article, f *articleForm, versi
 		d.Approval = c.RequiresApproval
 	}
 	d.Transitions = s.transitionForms(r, p, a, d.Approval, loc)
+	if u.May(news.ActionPublish, target) {
+		if d.Pins, err = s.pinsView(r, p, a); err != nil {
+			return nil, err
+		}
+	}
 	p.Data = d
 	return p, nil
 }

@@ -69,6 +69,7 @@ func arPages(t *testing.T) []arPage {
 		arForm("", "news/world", "en", "<p>x</p>", "embargo", "soon", "slug", "Not A Slug")), http.StatusUnprocessableEntity)
 	keep("save-refused", "POST edit refused", mgSubmit(b, edit, edit, arFormOf(arArticle(t, n, id), "headline", "")), http.StatusUnprocessableEntity)
 	keep("transition-refused", "POST transition refused", arTransition(b, id, "schedule", "at", "2020-01-01T00:00"), http.StatusUnprocessableEntity)
+	keep("pins-refused", "POST pins refused", mgSubmit(b, edit, edit+"/pins", mgForm("home", "1", "home_position", "0")), http.StatusUnprocessableEntity)
 	keep("conflict", "POST edit from an old version", mgSubmit(b, edit, edit, arFormOf(arArticle(t, n, id), "version", "1")), http.StatusConflict)
 	keep("preview-501", "GET preview without the portal", b.get(edit+"/preview"), http.StatusNotImplemented)
 	return out

@@ -12,10 +12,15 @@ import (
 	"golang.org/x/text/language"
 
 	"newsdesk/internal/news"
+	"newsdesk/internal/store"
 	"newsdesk/internal/web"
 )
 
 const perPage = 20
+
+// homeLeads is how many stories the home page's Latest section holds,
+// pinned ones included.
+const homeLeads = 6
 
 // root sends readers to the language edition their browser prefers.
 func (s *Server) root(w http.ResponseWriter, r *http.Request) error {
@@ -128,14 +133,26 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, f frame, lang stri
 	ctx := r.Context()
 	now := s.now()
 	loc := f.site.Location()
-	leads, _, err := s.store.VisibleArticles(ctx, storeQuery(lang, "", 6, 0, now))
+	// Pinned lead stories come first, in the editors' order, then the
+	// latest of the others up to the same number of leads.
+	leads, err := s.store.PinnedVisible(ctx, store.HomeScope(lang), lang, now, homeLeads)
 	if err != nil {
 		return err
+	}
+	pinnedN := len(leads)
+	if rest := homeLeads - len(leads); rest > 0 {
+		q := storeQuery(lang, "", rest, 0, now)
+		q.ExceptPinned = store.HomeScope(lang)
+		latest, _, err := s.store.VisibleArticles(ctx, q)
+		if err != nil {
+			return err
+		}
+		leads = append(leads, latest...)
 	}
 	p := newPage(f, lang, "")
 	p.HomeActive = true
 	p.Description = p.SiteName
-	hv := &homeView{Leads: items(leads, loc)}
+	hv := &homeView{Leads: append(pinnedItems(leads[:pinnedN], loc), items(leads[pinnedN:], loc)...)}
 	modified := newest(leads)
 	for _, c := range f.tree.Children(0) {
 		list, _, err := s.store.VisibleArticles(ctx, storeQuery(lang, c.Path, 6, 0, now))
@@ -156,7 +173,19 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, f frame, lang s
 	if err != nil {
 		return err
 	}
-	list, total, err := s.store.VisibleArticles(r.Context(), storeQuery(lang, c.Path, perPage, (page-1)*perPage, s.now()))
+	ctx, now := r.Context(), s.now()
+	// The channel's pinned stories head page 1; the rest, paginated as
+	// usual, leaves them out on every page.
+	scope := store.ChannelScope(c.Path)
+	var pinned []news.Article
+	if page == 1 {
+		if pinned, err = s.store.PinnedVisible(ctx, scope, lang, now, 0); err != nil {
+			return err
+		}
+	}
+	q := storeQuery(lang, c.Path, perPage, (page-1)*perPage, now)
+	q.ExceptPinned = scope
+	list, total, err := s.store.VisibleArticles(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -169,12 +198,13 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, f frame, lang s
 	p.Title = c.Name.In(lang, def)
 	p.Crumbs = crumbs(f, lang, c.Path)
 	p.Canonical = pg.URL
-	lv := &listingView{Name: p.Title, Items: items(list, f.site.Location()), pager: pg}
+	loc := f.site.Location()
+	lv := &listingView{Name: p.Title, Items: append(pinnedItems(pinned, loc), items(list, loc)...), pager: pg}
 	for _, child := range f.tree.Children(c.ID) {
 		lv.Children = append(lv.Children, link{Name: child.Name.In(lang, def), URL: channelURL(lang, child.Path)})
 	}
 	p.Listing = lv
-	return s.send(w, r, "listing", p, newest(list))
+	return s.send(w, r, "listing", p, newest(append(pinned, list...)))
 }
 
 // pageNumber reads ?page=N of a paginated page: 1 when absent, not found

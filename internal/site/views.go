@@ -60,6 +60,8 @@ type pageData struct {
 
 type articleItem struct {
 	Headline, URL, Summary, Date, ISO string
+	// Pinned marks a lead story editors pinned at the top of the list.
+	Pinned bool
 }
 
 type homeView struct {
@@ -191,6 +193,15 @@ func item(a news.Article, loc *time.Location) articleItem {
 		Date:     t.Format("2006-01-02"),
 		ISO:      t.Format(time.RFC3339),
 	}
+}
+
+// pinnedItems is items of pinned lead stories, marked as such.
+func pinnedItems(list []news.Article, loc *time.Location) []articleItem {
+	out := items(list, loc)
+	for i := range out {
+		out[i].Pinned = true
+	}
+	return out
 }
 
 func items(list []news.Article, loc *time.Location) []articleItem {

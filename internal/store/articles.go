@@ -95,6 +95,9 @@ type ArticleQuery struct {
 	Limit   int
 	Offset  int
 	Now     time.Time
+	// ExceptPinned, when set, leaves out the articles pinned in that scope
+	// (see PinnedVisible), which a page shows above the rest.
+	ExceptPinned string
 }
 
 // VisibleArticles lists what readers may see, newest release first, and the
@@ -107,6 +110,10 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 		// as wildcards (news/chin_ is not news/china).
 		where += ` AND (c.path = $3 OR c.path LIKE $4 ESCAPE '\')`
 		args = append(args, aq.Channel, likeEscaper.Replace(aq.Channel)+"/%")
+	}
+	if aq.ExceptPinned != "" {
+		args = append(args, aq.ExceptPinned)
+		where += fmt.Sprintf(` AND NOT EXISTS (SELECT 1 FROM pins p WHERE p.scope = $%d AND p.article_id = a.id)`, len(args))
 	}
 	var total int
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+where, args...).Scan(&total); err != nil {

@@ -242,6 +242,9 @@ func (tx *Tx) UpdateChannel(ctx context.Context, c news.Channel, now time.Time) 
 	if up.Grants, err = tx.moveGrants(ctx, old.Path, moved); err != nil {
 		return up, err
 	}
+	if err := tx.movePins(ctx, subtree, moved); err != nil {
+		return up, err
+	}
 	loc := site.Location()
 	for _, a := range articles {
 		seen := a.VisibleFrom()
