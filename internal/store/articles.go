@@ -123,23 +123,9 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 		aq.Limit = 20
 	}
 	n := len(args)
-	cols := strings.Replace(articleColumns, "a.body_html", "''", 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+where+
-		fmt.Sprintf(` ORDER BY a.release_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2),
+	out, err := q.articleList(ctx, where+fmt.Sprintf(` ORDER BY a.release_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2),
 		append(args, aq.Limit, aq.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list articles: %w", err)
-	}
-	defer rows.Close()
-	var out []news.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list articles: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("list articles: %w", err)
 	}
 	return out, total, nil
@@ -299,19 +285,29 @@ func (q *queries) NewsroomArticles(ctx context.Context, nq NewsroomQuery) ([]new
 	if nq.Limit <= 0 || nq.Limit > 200 {
 		nq.Limit = 50
 	}
-	cols := strings.Replace(articleColumns, "a.body_html", "''", 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+w+` ORDER BY a.updated_at DESC, a.id DESC LIMIT `+arg(nq.Limit)+` OFFSET `+arg(nq.Offset), args...)
+	out, err := q.articleList(ctx, w+` ORDER BY a.updated_at DESC, a.id DESC LIMIT `+arg(nq.Limit)+` OFFSET `+arg(nq.Offset), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list articles: %w", err)
+	}
+	return out, total, nil
+}
+
+// articleList runs a listing query (everything after FROM ... JOIN) and scans
+// the articles without their bodies.
+func (q *queries) articleList(ctx context.Context, where string, args ...any) ([]news.Article, error) {
+	cols := strings.Replace(articleColumns, "a.body_html", "''", 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+where, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []news.Article
 	for rows.Next() {
 		a, err := scanArticle(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("list articles: %w", err)
+			return nil, err
 		}
 		out = append(out, a)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
 }

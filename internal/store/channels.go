@@ -314,22 +314,11 @@ func (q *queries) subtreePaths(ctx context.Context, root string) (map[int64]stri
 // subtreeArticles lists every article filed in the channel at root or below
 // it, without bodies, in every language and status.
 func (q *queries) subtreeArticles(ctx context.Context, root string) ([]news.Article, error) {
-	cols := strings.Replace(articleColumns, "a.body_html", "''", 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+`WHERE c.path = $1 OR c.path LIKE $2 ESCAPE '\' ORDER BY a.id`,
-		root, likeEscaper.Replace(root)+"/%")
+	out, err := q.articleList(ctx, `WHERE c.path = $1 OR c.path LIKE $2 ESCAPE '\' ORDER BY a.id`, root, likeEscaper.Replace(root)+"/%")
 	if err != nil {
 		return nil, fmt.Errorf("articles under %s: %w", root, err)
 	}
-	defer rows.Close()
-	var out []news.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("articles under %s: %w", root, err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // moveGrants makes role grants on the subtree at root name its new paths,

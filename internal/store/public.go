@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"newsdesk/internal/news"
@@ -44,26 +43,6 @@ func (q *queries) VisibleTaggedArticles(ctx context.Context, tq TagQuery) ([]new
 		return nil, 0, fmt.Errorf("list articles tagged %q: %w", tq.Tag, err)
 	}
 	return list, total, nil
-}
-
-// articleList runs a listing query (everything after FROM ... JOIN) and scans
-// the articles without their bodies.
-func (q *queries) articleList(ctx context.Context, where string, args ...any) ([]news.Article, error) {
-	cols := strings.Replace(articleColumns, "a.body_html", "''", 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []news.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // NoticeKind says whether a notice corrects or retracts an article.
