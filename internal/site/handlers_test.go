@@ -153,6 +153,9 @@ func TestConditionalRequests(t *testing.T) {
 	p := newPortal(t, "sqlite")
 	first := get(t, p, seedEN)
 	etag := first.header.Get("ETag")
+	if cc := first.header.Get("Cache-Control"); cc != "public, no-cache" {
+		t.Errorf("article Cache-Control %q, want public, no-cache (revalidated, so releases show at once)", cc)
+	}
 	if etag == "" || first.header.Get("Last-Modified") == "" {
 		t.Fatalf("article lacks ETag or Last-Modified: %v", first.header)
 	}

@@ -17,7 +17,9 @@ func Send(w http.ResponseWriter, r *http.Request, contentType string, body []byt
 	h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
 	h.Set("Content-Type", contentType)
 	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "public, max-age=30")
+		// Cacheable, but revalidated on every use (a cheap 304 by ETag), so a
+		// story released a second ago shows up at once, not after a max-age.
+		h.Set("Cache-Control", "public, no-cache")
 	}
 	http.ServeContent(w, r, "", modified.UTC().Truncate(time.Second), bytes.NewReader(body))
 }
