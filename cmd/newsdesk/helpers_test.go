@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"newsdesk/internal/browsertest"
 )
 
 // seedDir holds the seed site and articles shared by every test.
@@ -297,24 +299,6 @@ func get(t testing.TB, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// chromiumPath is the Chromium to drive: NEWSDESK_CHROMIUM or Debian's. When
-// it is missing the test fails under CI=true and is skipped loudly otherwise.
-func chromiumPath(t testing.TB) string {
-	t.Helper()
-	p := os.Getenv("NEWSDESK_CHROMIUM")
-	if p == "" {
-		p = "/usr/bin/chromium"
-	}
-	if _, err := exec.LookPath(p); err != nil {
-		msg := fmt.Sprintf("Chromium not found at %s (%v)", p, err)
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s: CI=true, the browser tests must run. Install Debian's `chromium` or set NEWSDESK_CHROMIUM (scripts/test does it).", msg)
-		}
-		t.Skipf("!!! SKIPPING the browser checks: %s. Install Debian's `chromium` or set NEWSDESK_CHROMIUM, or run scripts/test.", msg)
-	}
-	return p
-}
-
 // browser is one headless Chromium shared by the subtests of a test; each
 // caller of tab gets its own tab.
 type browser struct {
@@ -327,47 +311,11 @@ type browser struct {
 // stopped when the test that made b ends. The tab closes when t ends.
 func (b *browser) tab(t *testing.T, root *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath(t)
+	path := browsertest.Path(t, "the browser checks")
 	b.once.Do(func() {
-		dir, err := os.MkdirTemp("", "newsdesk-e2e-chromium-")
-		if err != nil {
-			b.err = err
-			return
-		}
-		root.Cleanup(func() {
-			// Chromium's children may still write for a moment after it stops.
-			for range 50 {
-				if os.RemoveAll(dir) == nil {
-					return
-				}
-				time.Sleep(100 * time.Millisecond)
-			}
-		})
-		opts := append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(path),
-			chromedp.UserDataDir(dir),
-			chromedp.NoSandbox,
-			chromedp.DisableGPU,
-			chromedp.NoFirstRun,
-			chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true),
-			chromedp.Flag("disable-quic", true),
-			chromedp.Flag("lang", "en-US"),
-			chromedp.WindowSize(1280, 900),
-		)
-		// A guard against a wedged browser; the whole e2e suite takes far less.
-		guard, cancelGuard := context.WithTimeout(context.Background(), 3*time.Minute)
-		allocCtx, cancelAlloc := chromedp.NewExecAllocator(guard, opts...)
-		ctx, cancelCtx := chromedp.NewContext(allocCtx)
-		root.Cleanup(func() { cancelCtx(); cancelAlloc(); cancelGuard() })
-		start := time.Now()
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`1`)); err != nil {
-			b.err = fmt.Errorf("start Chromium %s: %w", path, err)
-			return
-		}
-		root.Logf("Chromium started in %v", time.Since(start).Round(time.Millisecond))
-		b.ctx = ctx
+		// Started for root, so it outlives this subtest; errors are kept
+		// for every caller, since only a test's own goroutine may fail it.
+		b.ctx, b.err = browsertest.StartErr(root, path, 3*time.Minute)
 	})
 	if b.err != nil {
 		t.Fatal(b.err)

@@ -8,76 +8,21 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"newsdesk/internal/browsertest"
 )
 
-// chromiumPath is the Chromium to drive: NEWSDESK_CHROMIUM or Debian's. When
-// it is missing the test fails under CI=true and is skipped loudly otherwise.
-func chromiumPath(t testing.TB) string {
-	t.Helper()
-	p := os.Getenv("NEWSDESK_CHROMIUM")
-	if p == "" {
-		p = "/usr/bin/chromium"
-	}
-	if _, err := exec.LookPath(p); err != nil {
-		msg := fmt.Sprintf("Chromium not found at %s (%v)", p, err)
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s: CI=true, the browser tests must run. Install Debian's `chromium` or set NEWSDESK_CHROMIUM (scripts/test does it).", msg)
-		}
-		t.Skipf("!!! SKIPPING the newsroom browser tests: %s. Install Debian's `chromium` or set NEWSDESK_CHROMIUM, or run scripts/test.", msg)
-	}
-	return p
-}
-
 // startChromium starts one headless Chromium for t and its subtests and
-// returns the context of its first tab, which owns the browser. Chromium
-// stops and its profile is removed when t ends.
+// returns the context of its first tab, which owns the browser.
 func startChromium(t *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath(t)
-	dir, err := os.MkdirTemp("", "newsdesk-admin-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		// Chromium's children may still write for a moment after it stops.
-		for range 50 {
-			if os.RemoveAll(dir) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(dir),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.WindowSize(1280, 900),
-	)
-	// A guard against a wedged browser; the whole file takes far less.
-	guard, cancelGuard := context.WithTimeout(context.Background(), 4*time.Minute)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(guard, opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc(); cancelGuard() })
-	start := time.Now()
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`1`)); err != nil {
-		t.Fatalf("start Chromium %s: %v", path, err)
-	}
-	t.Logf("Chromium started in %v", time.Since(start).Round(time.Millisecond))
-	return ctx
+	return browsertest.Start(t, browsertest.Path(t, "the newsroom browser tests"), 4*time.Minute)
 }
 
 // chromeTab is one tab of the shared Chromium, in a browser context of its

@@ -15,6 +15,7 @@ var allowedImports = map[string][]string{
 	"internal/news":            {},
 	"internal/config":          {"internal/store", "internal/news", "internal/mail"},
 	"internal/mail":            {},
+	"internal/browsertest":     {},
 	"internal/markup":          {},
 	"internal/feed":            {"internal/news", "internal/markup"},
 	"internal/store":           {"internal/news"},

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,6 +21,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"newsdesk/internal/browsertest"
 
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
@@ -66,72 +67,14 @@ func hostilePayloads(t *testing.T) (payloads []string, files int) {
 	return payloads, files
 }
 
-// hostileChromiumPath is the Chromium to drive: NEWSDESK_CHROMIUM or
-// Debian's. When it is missing the test fails under CI=true and is skipped
-// loudly otherwise.
-func hostileChromiumPath(t *testing.T) string {
-	t.Helper()
-	p := os.Getenv("NEWSDESK_CHROMIUM")
-	if p == "" {
-		p = "/usr/bin/chromium"
-	}
-	if _, err := exec.LookPath(p); err != nil {
-		msg := fmt.Sprintf("Chromium not found at %s (%v)", p, err)
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s: CI=true, the browser tests must run. Install Debian's `chromium` or set NEWSDESK_CHROMIUM (scripts/test does it).", msg)
-		}
-		t.Skipf("!!! SKIPPING the hostile-input browser check: %s. Install Debian's `chromium` or set NEWSDESK_CHROMIUM, or run scripts/test.", msg)
-	}
-	return p
-}
-
 // hostileTab starts a headless Chromium with a fresh profile and returns a
 // tab in it; both end with the test. Every request that is not for the
 // loopback test server goes to a dead proxy, so payload URLs never leave the
 // machine and fail at once instead of stalling the load event.
 func hostileTab(t *testing.T) context.Context {
 	t.Helper()
-	path := hostileChromiumPath(t)
-	dir, err := os.MkdirTemp("", "newsdesk-hostile-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		// Chromium's children may still write for a moment after it stops.
-		for range 50 {
-			if os.RemoveAll(dir) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(dir),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("proxy-server", "http://127.0.0.1:9"),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.WindowSize(1280, 900),
-	)
-	// A guard against a wedged browser; the test takes far less.
-	guard, cancelGuard := context.WithTimeout(context.Background(), 3*time.Minute)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(guard, opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc(); cancelGuard() })
-	start := time.Now()
-	// The first run opens the tab; it must not carry a timeout, which would
-	// close the tab when it expires.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`1`)); err != nil {
-		t.Fatalf("start Chromium %s: %v", path, err)
-	}
-	t.Logf("Chromium started in %v", time.Since(start).Round(time.Millisecond))
-	return ctx
+	path := browsertest.Path(t, "the hostile-input browser check")
+	return browsertest.Start(t, path, 3*time.Minute, chromedp.Flag("proxy-server", "http://127.0.0.1:9"))
 }
 
 // hostileStep runs one browser action with a 20 s limit.
