@@ -5,19 +5,15 @@ package admin_test
 // and saved from the keyboard, the conflict page, and axe-core on each.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -106,40 +102,7 @@ func TestArticlePagesValidHTML(t *testing.T) {
 			seen[m[1]] = true
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "java", append([]string{"-jar", jar, "--errors-only", "--format", "json"}, files...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	out := bytes.TrimSpace(stderr.Bytes())
-	if !bytes.HasPrefix(out, []byte("{")) {
-		out = bytes.TrimSpace(stdout.Bytes())
-	}
-	var report struct {
-		Messages []struct {
-			Type, URL, Message, Extract string
-			LastLine                    int `json:"lastLine"`
-		} `json:"messages"`
-	}
-	if err := json.Unmarshal(out, &report); err != nil {
-		t.Fatalf("vnu: %v; unreadable output (%v)\n--- stdout:\n%s\n--- stderr:\n%s", runErr, err, stdout.String(), stderr.String())
-	}
-	var problems []string
-	for _, m := range report.Messages {
-		if m.Type != "error" && m.Type != "non-document-error" {
-			continue
-		}
-		file := filepath.Base(strings.TrimPrefix(m.URL, "file:"))
-		problems = append(problems, fmt.Sprintf("%s (%s) line %d: %s\n\t%q", file, source[file], m.LastLine, m.Message, m.Extract))
-	}
-	sort.Strings(problems)
-	for _, p := range problems {
-		t.Error(p)
-	}
-	if len(problems) == 0 && runErr != nil {
-		t.Fatalf("vnu failed without reporting an error: %v\n%s%s", runErr, stdout.String(), stderr.String())
-	}
+	checkHTMLFiles(t, jar, files, source)
 }
 
 // TestArticleBrowser writes an article in Chromium from the keyboard,
