@@ -17,6 +17,7 @@ var allowedImports = map[string][]string{
 	"internal/mail":            {},
 	"internal/browsertest":     {},
 	"internal/markup":          {},
+	"internal/fetch":           {},
 	"internal/feed":            {"internal/news", "internal/markup"},
 	"internal/store":           {"internal/news"},
 	"internal/store/storetest": {"internal/store", "internal/news"},
