@@ -197,6 +197,14 @@ func (im *Importer) land(ctx context.Context, l landing, incoming news.Article) 
 			}
 			return l.after(ctx, tx, r)
 		}
+		if incoming.ReleaseAt.IsZero() {
+			// Undated copy (feeds without dates) is released when it
+			// first arrives, and keeps that time.
+			incoming.ReleaseAt = now
+			if exists {
+				incoming.ReleaseAt = old.ReleaseAt
+			}
+		}
 		if exists && !incoming.VersionCreated.IsZero() && incoming.VersionCreated.Before(old.VersionCreated) {
 			res.Outcome, res.Article = Older, old
 			return after(res)
