@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -47,6 +48,9 @@ type Options struct {
 	// PreviewLink makes signed, expiring preview links for reviewers
 	// without an account (the portal's site.Server.PreviewLink).
 	PreviewLink PreviewLinker
+	// PollWire polls one wire source at once and words the outcome (the
+	// wire poller's PollNowSummary); nil hides the "poll now" buttons.
+	PollWire func(ctx context.Context, id int64) (string, error)
 }
 
 // Server is the newsroom as an http.Handler mounted at /admin/.
@@ -61,6 +65,7 @@ type Server struct {
 	editorial   *editorial.Service
 	preview     func(w http.ResponseWriter, r *http.Request, a news.Article) error
 	previewLink PreviewLinker
+	pollWireNow func(ctx context.Context, id int64) (string, error)
 	render      *renderer
 	assets      *web.Assets
 	handler     http.Handler
@@ -100,7 +105,8 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	s := &Server{store: opts.Store, accounts: opts.Accounts, san: opts.Sanitizer, log: opts.Log, now: opts.Now,
-		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview, previewLink: opts.PreviewLink}
+		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview, previewLink: opts.PreviewLink,
+		pollWireNow: opts.PollWire}
 	s.sessions = newSessionManager(opts.Store, opts.IdleTimeout, opts.Lifetime, s.now)
 	s.handler = s.routes()
 	return s, nil

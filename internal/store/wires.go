@@ -197,6 +197,9 @@ type WirePollResult struct {
 	Err error
 	// ETag and LastModified are the validators for the next poll.
 	ETag, LastModified string
+	// Warning, on success, names items that failed; it is shown as the
+	// last error without counting as a failed poll.
+	Warning string
 	// NewItems is how many articles the poll created.
 	NewItems int
 }
@@ -208,16 +211,14 @@ func (q *queries) FinishWirePoll(ctx context.Context, w news.WireSource, r WireP
 	var err error
 	if r.Err == nil {
 		_, err = q.q.ExecContext(ctx, `UPDATE wire_sources SET etag = $1, last_modified = $2, last_polled_at = $3, last_success_at = $3,
-			error_count = 0, next_poll_at = $4, claimed_until = NULL, items_count = items_count + $5 WHERE id = $6`,
-			r.ETag, r.LastModified, at, at.Add(w.Poll), r.NewItems, w.ID)
+			error_count = 0, next_poll_at = $4, claimed_until = NULL, items_count = items_count + $5,
+			last_error = CASE WHEN $6 = '' THEN last_error ELSE $6 END,
+			last_error_at = CASE WHEN $6 = '' THEN last_error_at ELSE $3 END WHERE id = $7`,
+			r.ETag, r.LastModified, at, at.Add(w.Poll), r.NewItems, clip(r.Warning), w.ID)
 	} else {
-		msg := r.Err.Error()
-		if len(msg) > 2000 {
-			msg = msg[:2000]
-		}
 		_, err = q.q.ExecContext(ctx, `UPDATE wire_sources SET last_polled_at = $1, last_error = $2, last_error_at = $1,
 			error_count = error_count + 1, next_poll_at = $3, claimed_until = NULL WHERE id = $4`,
-			at, strings.ToValidUTF8(msg, "?"), at.Add(w.Backoff(w.ErrorCount+1)), w.ID)
+			at, clip(r.Err.Error()), at.Add(w.Backoff(w.ErrorCount+1)), w.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("wire source %d: record poll: %w", w.ID, err)
@@ -278,4 +279,12 @@ func (q *queries) PutWireItem(ctx context.Context, it WireItem) error {
 		return fmt.Errorf("wire item %q: %w", it.GUID, err)
 	}
 	return nil
+}
+
+// clip keeps an error message to a size a health page can show.
+func clip(msg string) string {
+	if len(msg) > 2000 {
+		msg = msg[:2000]
+	}
+	return strings.ToValidUTF8(msg, "?")
 }
