@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,4 +125,52 @@ func TestManageWires(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWiresValidHTML checks the wire pages, as shown and as re-shown with
+// problems, with the Nu HTML Checker (NEWSDESK_VNU_JAR, as
+// TestManagePagesValidHTML).
+func TestWiresValidHTML(t *testing.T) {
+	jar := os.Getenv("NEWSDESK_VNU_JAR")
+	if jar == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("NEWSDESK_VNU_JAR is not set: CI=true, HTML validation must run")
+		}
+		t.Skip("!!! SKIPPING wire page HTML validation: NEWSDESK_VNU_JAR is not set (run scripts/test)")
+	}
+	n, b, _ := mgAdmin(t, "sqlite")
+	feed := wireFeed(t)
+	form := mgForm("name", "Test Agency", "url", feed.URL+"/rss", "format", "rss", "channel", "news/china/government-dynamic",
+		"language", "en", "credit", "TA", "poll", "5", "enabled", "on")
+	mgSubmit(b, "/admin/wires", "/admin/wires", form)
+	list, _ := n.store.WireSources(context.Background())
+	if len(list) != 1 {
+		t.Fatalf("%d sources", len(list))
+	}
+	id := strconv.FormatInt(list[0].ID, 10)
+	mgSubmit(b, "/admin/wires", "/admin/wires/"+id+"/poll", nil) // refused: an error to show
+	dir := t.TempDir()
+	source := map[string]string{}
+	var files []string
+	keep := func(name string, p page, status int) {
+		t.Helper()
+		if p.status != status {
+			t.Fatalf("%s: status %d, want %d\n%s", name, p.status, status, p.body)
+		}
+		file := filepath.Join(dir, name+".html")
+		if err := os.WriteFile(file, []byte(p.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		source[name+".html"] = name
+		files = append(files, file)
+	}
+	for _, lang := range []string{"en", "zh"} {
+		b.get("/admin/lang/" + lang)
+		keep(lang+"-wires", b.get("/admin/wires"), http.StatusOK)
+		keep(lang+"-wire", b.get("/admin/wires/"+id), http.StatusOK)
+	}
+	keep("wires-refused", mgSubmit(b, "/admin/wires", "/admin/wires", mgForm("name", "", "url", "x", "poll", "0")), http.StatusUnprocessableEntity)
+	keep("allow-refused", mgSubmit(b, "/admin/wires", "/admin/wires/allow-list", mgForm("allow", "a b/c")), http.StatusUnprocessableEntity)
+	keep("wire-refused", mgSubmit(b, "/admin/wires/"+id, "/admin/wires/"+id, mgForm("name", "x", "url", "", "poll", "99999")), http.StatusUnprocessableEntity)
+	checkHTMLFiles(t, jar, files, source)
 }
