@@ -37,6 +37,9 @@ type ItemResult struct {
 	Outcome Outcome
 	Article news.Article
 	Err     error
+	// Notes are what an import changed or left out of an item that still
+	// went in (an unsupported shortcode, a private post made a draft).
+	Notes []string
 }
 
 // Summary counts the outcomes of a run.
@@ -154,6 +157,9 @@ type landing struct {
 	after func(ctx context.Context, tx *store.Tx, res ItemResult) error
 	// details are added to the audit record.
 	details map[string]string
+	// slugBase is the slug a new article would like (a WordPress post
+	// name); "" slugifies the headline. A taken slug gets a number.
+	slugBase string
 }
 
 // land stores incoming (already sanitized) in its own transaction. It is
@@ -240,7 +246,10 @@ func (im *Importer) land(ctx context.Context, l landing, incoming news.Article) 
 			}
 		}
 		if incoming.Slug == "" {
-			base := news.Slugify(incoming.Headline)
+			base := l.slugBase
+			if base == "" {
+				base = news.Slugify(incoming.Headline)
+			}
 			if base == "" {
 				base = "article"
 			}

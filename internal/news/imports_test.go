@@ -24,7 +24,7 @@ var allowedImports = map[string][]string{
 	"internal/store/storetest": {"internal/store", "internal/news"},
 	"internal/web":             {},
 	"internal/sitefile":        {"internal/news", "internal/store", "internal/markup"},
-	"internal/ingest":          {"internal/news", "internal/store", "internal/markup", "internal/feed"},
+	"internal/ingest":          {"internal/news", "internal/store", "internal/markup", "internal/feed", "internal/sitefile"},
 	"internal/demo":            {"internal/news", "internal/store", "internal/markup", "internal/feed", "internal/ingest", "internal/sitefile"},
 	"internal/auth":            {},
 	"internal/accounts":        {"internal/news", "internal/store", "internal/auth"},
