@@ -1,9 +1,11 @@
 package ingest_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"newsdesk/internal/feed"
 	"newsdesk/internal/ingest"
@@ -116,6 +118,155 @@ func TestWXRSmallExport(t *testing.T) {
 			if !strings.Contains(" "+joined+" ", " "+want+" ") {
 				t.Errorf("no channel %s in %s", want, joined)
 			}
+		}
+	})
+}
+
+// wxrDoc is a small export with one item per WordPress status.
+const wxrDoc = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Old</title><link>https://old.example</link><language>en-US</language><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>https://old.example</wp:base_site_url><wp:base_blog_url>https://old.example</wp:base_blog_url>
+<wp:author><wp:author_login>ann</wp:author_login><wp:author_email>Ann@Old.example</wp:author_email><wp:author_display_name>Ann Lee</wp:author_display_name></wp:author>
+<wp:author><wp:author_login>bob</wp:author_login><wp:author_email>not-an-email</wp:author_email><wp:author_display_name>Bob</wp:author_display_name></wp:author>
+<wp:category><wp:category_nicename>economy</wp:category_nicename><wp:cat_name>Economy</wp:cat_name></wp:category>
+<wp:category><wp:category_nicename>search</wp:category_nicename><wp:cat_name>Search</wp:cat_name></wp:category>
+%s
+</channel></rss>`
+
+func wxrPost(id int, status, date, extra string) string {
+	return fmt.Sprintf(`<item><title>Post %d</title><link>https://old.example/2020/05/0%d/post-%d/</link><dc:creator>ann</dc:creator>
+<content:encoded><![CDATA[Body %d<script>alert(1)</script>]]></content:encoded><wp:post_id>%d</wp:post_id>
+<wp:post_date_gmt>%s</wp:post_date_gmt><wp:post_name>post-%d</wp:post_name><wp:status>%s</wp:status><wp:post_type>post</wp:post_type>
+<category domain="category" nicename="economy">Economy</category><category domain="post_tag" nicename="t">Trade</category>%s</item>`,
+		id, id%10, id, id, id, date, id, status, extra)
+}
+
+func TestWXRStatusesAndRedirects(t *testing.T) {
+	items := strings.Join([]string{
+		wxrPost(1, "publish", "2020-05-01 08:00:00", `<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>50</wp:meta_value></wp:postmeta>`),
+		wxrPost(2, "draft", "0000-00-00 00:00:00", ""),
+		wxrPost(3, "pending", "2020-05-03 08:00:00", ""),
+		wxrPost(4, "private", "2020-05-04 08:00:00", ""),
+		wxrPost(5, "future", "2030-05-05 08:00:00", ""),
+		wxrPost(6, "trash", "2020-05-06 08:00:00", ""),
+		wxrPost(7, "publish", "2020-05-07 08:00:00", `<wp:post_password>secret</wp:post_password>`),
+		`<item><title>Boat</title><wp:post_id>50</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>https://old.example/wp-content/uploads/boat.jpg</wp:attachment_url><excerpt:encoded>A boat</excerpt:encoded></item>`,
+		`<item><title>Menu</title><wp:post_id>60</wp:post_id><wp:post_type>nav_menu_item</wp:post_type></item>`,
+		`<item><title>About the paper</title><link>https://old.example/about/</link><wp:post_id>70</wp:post_id><wp:post_name>about-the-paper</wp:post_name>
+<wp:post_type>page</wp:post_type><wp:status>publish</wp:status><content:encoded>We print news.</content:encoded></item>`,
+	}, "\n")
+	doc := fmt.Sprintf(wxrDoc, items)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		im := setup(t, s)
+		w, err := feed.ParseWXR([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var skipped []string
+		sum, err := im.WXR(ctx, w, ingest.WXROptions{File: "old.xml", Channel: "news"}, func(r ingest.ItemResult) {
+			if r.Outcome == ingest.Skipped {
+				skipped = append(skipped, r.Err.Error())
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Counts[ingest.Created] != 7 || sum.Counts[ingest.Skipped] != 2 || sum.Attachments != 1 || sum.UsersCreated != 1 ||
+			sum.ChannelsCreated != 2 || sum.Failed() != 0 {
+			t.Errorf("summary %v", sum)
+		}
+		if strings.Join(skipped, "|") != `in the WordPress trash|post type "nav_menu_item" is not imported` {
+			t.Errorf("skipped: %q", skipped)
+		}
+		site, _ := s.Site(ctx)
+		loc := site.Location()
+		want := map[int]news.Status{1: news.StatusPublished, 2: news.StatusDraft, 3: news.StatusInReview, 4: news.StatusDraft,
+			5: news.StatusScheduled, 7: news.StatusDraft}
+		for id, status := range want {
+			a := byURI(t, s, fmt.Sprintf("https://old.example/?p=%d", id))
+			if a.Status != status || a.ChannelPath != "news/economy" || a.Language != "en" || a.Slug != fmt.Sprintf("post-%d", id) ||
+				strings.Contains(a.BodyHTML, "script") || a.Byline != "Ann Lee" || a.AuthorID == 0 || len(a.Tags) != 1 {
+				t.Errorf("post %d: %+v", id, a)
+			}
+		}
+		a1 := byURI(t, s, "https://old.example/?p=1")
+		if !a1.ReleaseAt.Equal(time.Date(2020, 5, 1, 8, 0, 0, 0, time.UTC)) ||
+			a1.BodyHTML != `<figure><img src="https://old.example/wp-content/uploads/boat.jpg" alt="Boat"><figcaption>A boat</figcaption></figure><p>Body 1</p>` {
+			t.Errorf("post 1: release %v body %q", a1.ReleaseAt, a1.BodyHTML)
+		}
+		// Old permalinks redirect to the new URLs; drafts leave none.
+		for from, to := range map[string]string{
+			"/?p=1":               a1.Path(loc),
+			"/2020/05/01/post-1/": a1.Path(loc),
+			"/?p=70":              "/en/about-the-paper/",
+			"/?page_id=70":        "/en/about-the-paper/",
+			"/about/":             "/en/about-the-paper/",
+			"/?p=5":               byURI(t, s, "https://old.example/?p=5").Path(loc),
+		} {
+			if got, err := s.Redirect(ctx, from); err != nil || got != to {
+				t.Errorf("Redirect(%s) = %q, %v; want %s", from, got, err, to)
+			}
+		}
+		if _, err := s.Redirect(ctx, "/?p=2"); err == nil {
+			t.Error("a draft left a redirect to its private URL")
+		}
+		// The category named like a reserved word got another slug.
+		if _, err := s.ChannelByPath(ctx, "news/search"); err != nil {
+			t.Errorf("news/search (reserved only at the top level): %v", err)
+		}
+		p, err := s.PageBySlug(ctx, "about-the-paper")
+		if err != nil || p.Title["en"] != "About the paper" || p.Body["en"] != "<p>We print news.</p>" {
+			t.Errorf("page %+v, %v", p, err)
+		}
+		u, err := s.UserByEmail(ctx, "ann@old.example")
+		if err != nil || u.Status != news.UserDisabled || u.Name != "Ann Lee" {
+			t.Errorf("author %+v, %v", u, err)
+		}
+		// Again: nothing changes; a changed post is updated in place.
+		again, _ := im.WXR(ctx, w, ingest.WXROptions{File: "old.xml", Channel: "news"}, nil)
+		if again.Counts[ingest.Unchanged] != 7 || again.Redirects != 0 {
+			t.Errorf("re-run %v", again)
+		}
+		w2, _ := feed.ParseWXR([]byte(strings.Replace(doc, "Body 1<script>", "Body 1 corrected<script>", 1)))
+		third, _ := im.WXR(ctx, w2, ingest.WXROptions{File: "old.xml", Channel: "news"}, nil)
+		if third.Counts[ingest.Updated] != 1 || byURI(t, s, "https://old.example/?p=1").ID != a1.ID {
+			t.Errorf("changed post: %v", third)
+		}
+	})
+}
+
+func TestWXRWithoutChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		im := setup(t, s)
+		w, err := feed.ParseWXR([]byte(fmt.Sprintf(wxrDoc, `<item><title>Lonely</title><wp:post_id>9</wp:post_id><wp:status>publish</wp:status>
+<wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt></item>`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errs []string
+		sum, err := im.WXR(ctx, w, ingest.WXROptions{File: "x.xml"}, func(r ingest.ItemResult) {
+			if r.Err != nil {
+				errs = append(errs, r.Err.Error())
+			}
+		})
+		if err != nil || sum.Failed() != 1 || !strings.Contains(strings.Join(errs, ""), "pass --channel PATH") {
+			t.Errorf("uncategorised post without --channel: %v %v %q", sum, err, errs)
+		}
+		// Top-level categories: "search" is reserved there and takes another slug.
+		if _, err := s.ChannelByPath(ctx, "economy"); err != nil {
+			t.Errorf("top-level economy: %v", err)
+		}
+		if _, err := s.ChannelByPath(ctx, "search-2"); err != nil {
+			t.Errorf("reserved search became: %v", err)
+		}
+		if _, err := im.WXR(ctx, w, ingest.WXROptions{File: "x.xml", Channel: "news/nope"}, nil); err == nil || !strings.Contains(err.Error(), "news/nope") {
+			t.Errorf("unknown --channel: %v", err)
+		}
+		if _, err := im.WXR(ctx, w, ingest.WXROptions{File: "x.xml", Language: "fr"}, nil); err == nil || !strings.Contains(err.Error(), `"fr"`) {
+			t.Errorf("unknown --language: %v", err)
 		}
 	})
 }
