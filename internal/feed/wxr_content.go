@@ -126,7 +126,28 @@ func WXRContentHTML(content string, postID int64, attachments map[int64]WXRAttac
 	if !strings.Contains(s, "<!-- wp:") {
 		s = autop(s)
 	}
-	return strings.TrimSpace(s), notes
+	return strings.TrimSpace(outlineHeadings(s)), notes
+}
+
+var headingRe = regexp.MustCompile(`(?i)<(/?)h([1-6])\b`)
+
+// outlineHeadings moves a body's headings so its highest is <h2>: the page
+// around it holds the <h1>, and an outline that skips levels (a post that
+// starts at <h3>) confuses screen readers.
+func outlineHeadings(s string) string {
+	top := 7
+	for _, m := range headingRe.FindAllStringSubmatch(s, -1) {
+		top = min(top, int(m[2][0]-'0'))
+	}
+	if top == 7 || top == 2 {
+		return s
+	}
+	shift := 2 - top
+	return headingRe.ReplaceAllStringFunc(s, func(m string) string {
+		sub := headingRe.FindStringSubmatch(m)
+		level := min(max(int(sub[2][0]-'0')+shift, 2), 6)
+		return "<" + sub[1] + "h" + strconv.Itoa(level)
+	})
 }
 
 // looksLikeShortcode leaves out bracketed words of prose ("[sic]",

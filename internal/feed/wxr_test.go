@@ -94,6 +94,8 @@ func TestWXRContentHTML(t *testing.T) {
 		notes          []string
 	}{
 		{"paragraphs", "One\nline two\n\nThree", "<p>One<br>\nline two</p>\n<p>Three</p>", nil},
+		{"headings start at h2", "<h3>A</h3>\n\n<h4 class=\"x\">B</h4><h6>C</h6>", "<h2>A</h2>\n<h3 class=\"x\">B</h3><h5>C</h5>", nil},
+		{"h1 moves down", "<h1>A</h1><h2>B</h2>", "<h2>A</h2><h3>B</h3>", nil},
 		{"block markup kept", "<!-- wp:paragraph -->\n<p>Hi</p>\n<!-- /wp:paragraph -->", "<!-- wp:paragraph -->\n<p>Hi</p>\n<!-- /wp:paragraph -->", nil},
 		{"caption", `[caption id="attachment_3" align="alignnone" width="300"]<img src="https://old.example/a.jpg" alt="A"> A boat[/caption]`,
 			`<figure><img src="https://old.example/a.jpg" alt="A"><figcaption>A boat</figcaption></figure>`, nil},
