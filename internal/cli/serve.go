@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"newsdesk/internal/accounts"
@@ -19,6 +20,7 @@ import (
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/pagecache"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -70,9 +72,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 			return err
 		}
 	}
-	portal, err := site.New(site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies()})
+	siteOpts := site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies()}
+	if !cfg.Dev { // in development templates change under the cache's feet
+		siteOpts.Cache = &pagecache.Options{}
+	}
+	portal, err := site.New(siteOpts)
 	if err != nil {
 		return err
+	}
+	if cache := portal.Cache(); cache != nil {
+		stopCache := followChanges(ctx, s, portal, cache, log.With("job", "page-cache"))
+		defer stopCache()
 	}
 	acc := accounts.New(s, log)
 	acc.Issuer = "Newsdesk"
@@ -170,4 +180,28 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) error {
 	}
 	log.Info("demo site loaded", "articles", res.Articles.Total)
 	return nil
+}
+
+// followChanges keeps the page cache current: the change log is polled every
+// second and, on PostgreSQL, read at once when any node announces a change;
+// a node that lost the announcements clears its cache. It returns the
+// function that stops it.
+func followChanges(ctx context.Context, s *store.Store, portal *site.Server, cache *pagecache.Cache, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	wake := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s.WatchChanges(ctx, func(reconnected bool) {
+			if reconnected {
+				log.Warn("change notifications resumed: clearing the page cache")
+				cache.Clear()
+			}
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		}, func(err error) { log.Warn("change notifications lost; reconnecting", "err", err) })
+	})
+	wg.Go(func() { portal.FollowChanges(ctx, cache, time.Second, wake) })
+	return func() { cancel(); wg.Wait() }
 }
