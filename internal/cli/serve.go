@@ -20,6 +20,7 @@ import (
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/metrics"
 	"newsdesk/internal/pagecache"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
@@ -72,9 +73,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 			return err
 		}
 	}
+	var m *metrics.Metrics // nil without --metrics-addr: nothing measured
+	if cfg.MetricsAddr != "" {
+		m = metrics.New()
+	}
 	siteOpts := site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies()}
 	if !cfg.Dev { // in development templates change under the cache's feet
 		siteOpts.Cache = &pagecache.Options{}
+		if m != nil {
+			siteOpts.Cache.Rendered = m.ObserveRender
+		}
 	}
 	portal, err := site.New(siteOpts)
 	if err != nil {
@@ -98,10 +106,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	if err != nil {
 		return err
 	}
+	limitedPortal, limitedAPI, stopLimits := withLimits(ctx, cfg, s, log, portal, api.New(acc, ed, log))
+	defer stopLimits()
+	surfaces := map[string]http.Handler{
+		"/admin/": web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)),
+		"/api/":   web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(limitedAPI)),
+		"/":       limitedPortal,
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/admin/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)))
-	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(api.New(acc, ed, log))))
-	mux.Handle("/", portal)
+	for prefix, h := range surfaces {
+		if m != nil {
+			h = m.Middleware(surfaceName(prefix), routeOf(prefix), h)
+		}
+		mux.Handle(prefix, h)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -116,11 +134,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect())
+	clock := &jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}
+	if m != nil {
+		clock.Published = m.ObservePublish
+		stopMetrics, err := serveMetrics(ctx, cfg.MetricsAddr, m, s, portal, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	clockCtx, stopClock := context.WithCancel(ctx)
 	clockDone := make(chan struct{})
 	go func() {
 		defer close(clockDone)
-		(&jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}).Run(clockCtx)
+		clock.Run(clockCtx)
 	}()
 	defer func() { stopClock(); <-clockDone }()
 	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {

@@ -32,6 +32,8 @@ var allowedImports = map[string][]string{
 	"internal/jobs":            {"internal/news", "internal/store"},
 	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup", "internal/pagecache"},
 	"internal/pagecache":       {},
+	"internal/metrics":         {},
+	"internal/ratelimit":       {"internal/store"},
 	"internal/cli":             {"*"},
 	"cmd/newsdesk":             {"internal/cli", "*"},
 }

@@ -30,6 +30,8 @@ type Options struct {
 	// BrotliQuality is the brotli level bodies are compressed at once
 	// (0-11). Default 5: quality 11 costs tens of milliseconds a page.
 	BrotliQuality int
+	// Rendered, when set, hears how long each rendering took (metrics).
+	Rendered func(time.Duration)
 }
 
 // DefaultCacheControl is what readers' browsers and CDNs are told about a
@@ -175,6 +177,7 @@ func (c *Cache) render(k string, req *http.Request, f *flight, gen uint64) {
 		c.mu.Unlock()
 	}()
 	rec := newRecorder()
+	start := time.Now()
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -184,6 +187,9 @@ func (c *Cache) render(k string, req *http.Request, f *flight, gen uint64) {
 		}()
 		c.next.ServeHTTP(rec, req)
 	}()
+	if c.opts.Rendered != nil {
+		c.opts.Rendered(time.Since(start))
+	}
 	f.res = rec.result()
 	e, ok := newEntry(req.URL.Path, f.res, c.opts.BrotliQuality)
 	if !ok {
