@@ -127,6 +127,17 @@ func (im *Importer) WXR(ctx context.Context, w feed.WXR, o WXROptions, progress 
 			progress(res)
 		}
 	}
+	if sum.Redirects > 0 {
+		// Old URLs a page cache may hold as "not found" now redirect.
+		err := im.Store.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.AppendChange(ctx, store.Change{At: im.Now().UTC(), Kind: news.ChangeSite,
+				Details: map[string]string{"what": "import wxr redirects", "file": o.File}})
+			return err
+		})
+		if err != nil {
+			return sum, err
+		}
+	}
 	return sum, nil
 }
 
@@ -245,7 +256,12 @@ func (r *wxrRun) createChannels(ctx context.Context) error {
 			}
 		}
 		r.sum.ChannelsCreated = created
-		return nil
+		if created == 0 {
+			return nil
+		}
+		// The navigation changed: every cached page shows it.
+		_, err := tx.AppendChange(ctx, store.Change{At: now, Kind: news.ChangeSite, Details: map[string]string{"what": "import wxr channels", "file": r.o.File}})
+		return err
 	})
 }
 
@@ -462,6 +478,9 @@ func (r *wxrRun) page(ctx context.Context, it feed.WXRItem, name, title, body st
 		}
 		if changed {
 			r.sum.Pages++
+			if _, err := tx.AppendChange(ctx, store.Change{At: now, Kind: news.ChangeSite, Details: map[string]string{"what": "page " + slug}}); err != nil {
+				return err
+			}
 			if _, err := tx.AppendAudit(ctx, store.AuditEntry{At: now, Actor: "import", Action: "page.import", Target: slug,
 				Details: map[string]string{"file": r.o.File, "wordpress_post": strconv.FormatInt(it.PostID, 10), "outcome": string(res.Outcome)}}); err != nil {
 				return err
