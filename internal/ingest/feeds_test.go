@@ -25,7 +25,7 @@ func rssItem(guid, title, body, date string) string {
 		`]]></description><pubDate>` + date + `</pubDate><category>Economy</category><author>desk@wire.example (Ann Lee)</author></item>`
 }
 
-func parse(t *testing.T, data []byte) feed.IncomingFeed {
+func parse(t testing.TB, data []byte) feed.IncomingFeed {
 	t.Helper()
 	f, err := feed.ParseFeed(data, feed.WireAuto)
 	if err != nil {
