@@ -114,6 +114,17 @@ func TestManageWires(t *testing.T) {
 				t.Errorf("editor sees /admin/wires: %d", p.status)
 			}
 
+			// A channel a source files into cannot be deleted.
+			ch := mgSubmit(ada, "/admin/channels", "/admin/channels", mgForm("parent", strconv.FormatInt(gd.ParentID, 10), "slug", "wires-only", "name_en", "Wires only"))
+			if ch.status != http.StatusSeeOther {
+				t.Fatalf("create channel: %d", ch.status)
+			}
+			only := mgChannel(t, n, "news/china/wires-only")
+			mgSubmit(ada, "/admin/wires/"+id, "/admin/wires/"+id, mgForm("name", "Test Agency", "url", feed.URL+"/rss", "format", "rss",
+				"channel", only.Path, "language", "en", "poll", "30", "enabled", "on"))
+			p = mgSubmit(ada, "/admin/channels", "/admin/channels/"+strconv.FormatInt(only.ID, 10)+"/delete", nil)
+			mgWant(t, "channel in use", p, http.StatusUnprocessableEntity, "1 wire sources file their items into it")
+
 			// Delete: the source goes, its articles stay.
 			p = mgSubmit(ada, "/admin/wires/"+id, "/admin/wires/"+id+"/delete", nil)
 			mgWant(t, "deleted", mgRedirected(t, ada, "delete", p, "/admin/wires"), http.StatusOK, "removed", "No wire sources yet.")
