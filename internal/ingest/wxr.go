@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"path"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +34,15 @@ type WXROptions struct {
 	// Language is the language of the copy; "" takes the export's when the
 	// site has it, else the site's default.
 	Language string
+	// Localize, when set (--fetch-media), stores a remote file in the
+	// media library and returns its local URL and media id; bodies and
+	// lead images then point at the copy. Nil keeps remote URLs.
+	Localize func(ctx context.Context, f RemoteFile) (localURL string, mediaID int64, err error)
+}
+
+// RemoteFile is an attachment of the old site to copy into the library.
+type RemoteFile struct {
+	URL, Alt, Caption string
 }
 
 // WXRSummary counts what importing one export did.
@@ -45,12 +57,19 @@ type WXRSummary struct {
 	// ChannelsCreated, UsersCreated and Redirects count what the import
 	// added besides articles.
 	ChannelsCreated, UsersCreated, Redirects int
+	// MediaFetched counts the files copied into the media library
+	// (--fetch-media); MediaFailed those that stayed remote.
+	MediaFetched, MediaFailed int
 }
 
 func (s WXRSummary) String() string {
-	return fmt.Sprintf("import wxr: %d items: %d imported, %d updated, %d unchanged, %d skipped, %d failed; %d pages, %d attachments kept as remote URLs; %d channels, %d users (disabled, to invite) and %d redirects created",
+	media := fmt.Sprintf("%d attachments kept as remote URLs", s.Attachments)
+	if s.MediaFetched+s.MediaFailed > 0 {
+		media = fmt.Sprintf("%d attachments, %d files copied into the media library (%d could not be fetched)", s.Attachments, s.MediaFetched, s.MediaFailed)
+	}
+	return fmt.Sprintf("import wxr: %d items: %d imported, %d updated, %d unchanged, %d skipped, %d failed; %d pages, %s; %d channels, %d users (disabled, to invite) and %d redirects created",
 		s.Total, s.Counts[Created], s.Counts[Updated], s.Counts[Unchanged], s.Counts[Skipped], s.Counts[Failed],
-		s.Pages, s.Attachments, s.ChannelsCreated, s.UsersCreated, s.Redirects)
+		s.Pages, media, s.ChannelsCreated, s.UsersCreated, s.Redirects)
 }
 
 // wxrRun is one import's state: the channels, users and attachments the
@@ -65,6 +84,15 @@ type wxrRun struct {
 	users    map[string]news.User
 	media    map[int64]feed.WXRAttachment
 	sum      *WXRSummary
+	// local remembers the files already copied (URL → local URL and id),
+	// so a file shown by many posts is fetched once.
+	local map[string]localFile
+}
+
+type localFile struct {
+	url string
+	id  int64
+	err error
 }
 
 // WXR imports a parsed WordPress export: categories become channels (nested
@@ -84,7 +112,7 @@ func (im *Importer) WXR(ctx context.Context, w feed.WXR, o WXROptions, progress 
 		return sum, errors.New("the site has no settings yet: run `newsdesk site apply FILE` first")
 	}
 	r := &wxrRun{im: im, w: w, o: o, loc: site.Location(), channels: map[string]string{}, users: map[string]news.User{},
-		media: map[int64]feed.WXRAttachment{}, sum: &sum}
+		media: map[int64]feed.WXRAttachment{}, sum: &sum, local: map[string]localFile{}}
 	switch {
 	case o.Language != "":
 		if !site.HasLanguage(o.Language) {
@@ -332,8 +360,19 @@ func (r *wxrRun) item(ctx context.Context, it feed.WXRItem) ItemResult {
 		return skip("status %q is not a post of its own", it.Status)
 	}
 	body, notes := feed.WXRContentHTML(it.Content, it.PostID, r.media)
+	if r.o.Localize != nil {
+		body, notes = r.localizeBody(ctx, body, notes)
+	}
 	if thumb, ok := r.media[it.ThumbnailID()]; ok && thumb.URL != "" && !strings.Contains(body, thumb.URL) {
-		fig := `<figure><img src="` + html.EscapeString(thumb.URL) + `" alt="` + html.EscapeString(thumb.Title) + `">`
+		src := thumb.URL
+		if r.o.Localize != nil {
+			if f := r.localize(ctx, thumb); f.err == nil {
+				src = f.url
+			} else {
+				notes = append(notes, f.err.Error())
+			}
+		}
+		fig := `<figure><img src="` + html.EscapeString(src) + `" alt="` + html.EscapeString(thumb.Title) + `">`
 		if thumb.Caption != "" {
 			fig += "<figcaption>" + html.EscapeString(thumb.Caption) + "</figcaption>"
 		}
@@ -519,4 +558,54 @@ func (r *wxrRun) redirect(ctx context.Context, tx *store.Tx, it feed.WXRItem, to
 		r.sum.Redirects++
 	}
 	return nil
+}
+
+// localize copies an attachment into the media library once per run.
+func (r *wxrRun) localize(ctx context.Context, a feed.WXRAttachment) localFile {
+	if f, ok := r.local[a.URL]; ok {
+		return f
+	}
+	alt := a.Title
+	if alt == "" {
+		alt = a.Caption
+	}
+	u, id, err := r.o.Localize(ctx, RemoteFile{URL: a.URL, Alt: alt, Caption: a.Caption})
+	f := localFile{url: u, id: id}
+	if err != nil {
+		f.err = fmt.Errorf("could not copy %s into the media library (the remote URL stays): %w", a.URL, err)
+		r.sum.MediaFailed++
+	} else {
+		r.sum.MediaFetched++
+	}
+	r.local[a.URL] = f
+	return f
+}
+
+// localizeBody points the body's references to the export's attachments
+// (WordPress's resized copies, file-300x200.jpg, included) at their copies
+// in the media library.
+func (r *wxrRun) localizeBody(ctx context.Context, body string, notes []string) (string, []string) {
+	ids := make([]int64, 0, len(r.media))
+	for id := range r.media {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		a := r.media[id]
+		if a.URL == "" {
+			continue
+		}
+		ext := path.Ext(a.URL)
+		re, err := regexp.Compile(regexp.QuoteMeta(strings.TrimSuffix(a.URL, ext)) + `(?:-\d+x\d+)?` + regexp.QuoteMeta(ext))
+		if err != nil || !re.MatchString(body) {
+			continue
+		}
+		f := r.localize(ctx, a)
+		if f.err != nil {
+			notes = append(notes, f.err.Error())
+			continue
+		}
+		body = re.ReplaceAllLiteralString(body, f.url)
+	}
+	return body, notes
 }

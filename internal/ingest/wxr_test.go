@@ -1,7 +1,10 @@
 package ingest_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -267,6 +270,58 @@ func TestWXRWithoutChannel(t *testing.T) {
 		}
 		if _, err := im.WXR(ctx, w, ingest.WXROptions{File: "x.xml", Language: "fr"}, nil); err == nil || !strings.Contains(err.Error(), `"fr"`) {
 			t.Errorf("unknown --language: %v", err)
+		}
+	})
+}
+
+// TestWXRLocalize: with a Localize hook (what --fetch-media installs), the
+// featured image and every body reference to an attachment, its resized
+// copies included, point at the local copy; each file is copied once; a
+// file that cannot be copied keeps its remote URL and is noted.
+func TestWXRLocalize(t *testing.T) {
+	items := strings.Join([]string{
+		wxrPost(1, "publish", "2020-05-01 08:00:00", `<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>50</wp:meta_value></wp:postmeta>`),
+		strings.Replace(wxrPost(2, "publish", "2020-05-02 08:00:00", ""), "Body 2", `<img src="https://old.example/up/boat-300x200.jpg"> <a href="https://old.example/up/report.pdf">report</a> <img src="https://old.example/up/gone.jpg">`, 1),
+		`<item><title>Boat</title><wp:post_id>50</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://old.example/up/boat.jpg</wp:attachment_url></item>`,
+		`<item><title>Report</title><wp:post_id>51</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://old.example/up/report.pdf</wp:attachment_url></item>`,
+		`<item><title>Gone</title><wp:post_id>52</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://old.example/up/gone.jpg</wp:attachment_url></item>`,
+	}, "\n")
+	w, err := feed.ParseWXR([]byte(fmt.Sprintf(wxrDoc, items)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		im := setup(t, s)
+		calls := map[string]int{}
+		localize := func(ctx context.Context, f ingest.RemoteFile) (string, int64, error) {
+			calls[f.URL]++
+			if strings.HasSuffix(f.URL, "gone.jpg") {
+				return "", 0, errors.New("server answered 404 Not Found")
+			}
+			return "/media/" + path.Base(f.URL), int64(len(calls)), nil
+		}
+		var notes []string
+		sum, err := im.WXR(ctx, w, ingest.WXROptions{File: "x.xml", Channel: "news", Localize: localize}, func(r ingest.ItemResult) { notes = append(notes, r.Notes...) })
+		if err != nil || sum.MediaFetched != 2 || sum.MediaFailed != 1 || sum.Counts[ingest.Created] != 2 {
+			t.Fatalf("summary %v, %v", sum, err)
+		}
+		if calls["https://old.example/up/boat.jpg"] != 1 || len(calls) != 3 {
+			t.Errorf("copies asked for: %v", calls)
+		}
+		a1 := byURI(t, s, "https://old.example/?p=1")
+		if !strings.HasPrefix(a1.BodyHTML, `<figure><img src="/media/boat.jpg" alt="Boat">`) {
+			t.Errorf("featured image: %s", a1.BodyHTML)
+		}
+		a2 := byURI(t, s, "https://old.example/?p=2")
+		if !strings.Contains(a2.BodyHTML, `<img src="/media/boat.jpg">`) || !strings.Contains(a2.BodyHTML, `href="/media/report.pdf"`) ||
+			!strings.Contains(a2.BodyHTML, `src="https://old.example/up/gone.jpg"`) {
+			t.Errorf("body: %s", a2.BodyHTML)
+		}
+		if len(notes) != 1 || !strings.Contains(notes[0], "gone.jpg into the media library (the remote URL stays): server answered 404") {
+			t.Errorf("notes %q", notes)
+		}
+		if !strings.Contains(sum.String(), "2 files copied into the media library (1 could not be fetched)") {
+			t.Errorf("summary line %q", sum)
 		}
 	})
 }
