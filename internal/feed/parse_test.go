@@ -365,3 +365,59 @@ func FuzzParseFeed(f *testing.F) {
 		}
 	})
 }
+
+// feedparserExpect is the Expect: line of a feedparser test file.
+func feedparserExpect(data []byte) []string {
+	s := string(data)
+	i := strings.Index(s, "Expect:")
+	if i < 0 {
+		return nil
+	}
+	line := s[i:]
+	if j := strings.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	return strings.Fields(line)
+}
+
+// TestFeedparserWellFormed: every feedparser case that expects a
+// well-formed feed ("not bozo") parses, but two that cannot without what
+// the test server adds or a format we do not take.
+func TestFeedparserWellFormed(t *testing.T) {
+	known := map[string]string{
+		"http_text_xml_charset_2.xml":    "its charset comes only from the HTTP header of feedparser's test server",
+		"cdf_item_abstract_xml_base.xml": "Microsoft CDF is not a wire format",
+	}
+	n := 0
+	err := filepath.WalkDir(filepath.Join(sharedFeeds, "feedparser/tests"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f := feedparserExpect(data)
+		if len(f) < 3 || f[1] != "not" || f[2] != "bozo" {
+			return nil
+		}
+		n++
+		_, perr := parseWithin(t, p, data, 20*time.Second)
+		if why, ok := known[filepath.Base(p)]; ok {
+			if perr == nil {
+				t.Errorf("%s parses now (%s): drop it from the known failures", p, why)
+			}
+			return nil
+		}
+		if perr != nil {
+			t.Errorf("%s: %v", p, perr)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 1600 {
+		t.Errorf("only %d well-formed feedparser cases found", n)
+	}
+}
