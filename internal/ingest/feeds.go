@@ -31,7 +31,8 @@ type FeedSource struct {
 	// nothing outside its feed) when the feed has no link of its own: the
 	// source's URL, or the file imported.
 	Key string
-	// Channel is the target channel's path.
+	// Channel is the channel new articles are filed under; articles
+	// already stored stay where they are.
 	Channel string
 	// Language overrides the items' and the feed's language; "" takes the
 	// item's, else the feed's, else the site's default.
@@ -122,7 +123,7 @@ func (im *Importer) FeedItem(ctx context.Context, src FeedSource, f feed.Incomin
 	if actor == "" {
 		actor = "import"
 	}
-	l := landing{name: name, channel: src.Channel, actor: actor, newStatus: status, keepStatus: true, revision: true,
+	l := landing{name: name, channel: src.Channel, actor: actor, newStatus: status, keepStatus: true, keepChannel: true, revision: true,
 		details: map[string]string{"guid": it.GUID}}
 	if src.SourceID != 0 {
 		l.details["wire_source"] = fmt.Sprint(src.SourceID)

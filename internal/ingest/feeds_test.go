@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -214,4 +215,35 @@ func TestFeedparserSanitizeCorpus(t *testing.T) {
 	if landed < 150 {
 		t.Errorf("only %d of %d sanitizer cases landed", landed, len(files))
 	}
+}
+
+// TestFeedItemInTwoSources: a story two sources carry is one article, and
+// the second source does not move it to its own channel.
+func TestFeedItemInTwoSources(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		im := setup(t, s)
+		gdc, _ := s.ChannelByPath(ctx, gd)
+		world, _ := s.ChannelByPath(ctx, "news/world")
+		var ids []int64
+		for i, ch := range []news.Channel{gdc, world} {
+			id, err := s.SaveWireSource(ctx, news.WireSource{Name: fmt.Sprint(i), URL: fmt.Sprintf("https://wire.example/%d.xml", i), Format: "rss",
+				ChannelID: ch.ID, Language: "en", Poll: 5 * time.Minute, Enabled: true}, clock)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		data := wireRSS(rssItem("shared-1", "Shared story", "<p>Both carry it.</p>", "Mon, 30 Nov 2026 08:00:00 +0800"))
+		im.Feed(ctx, ingest.FeedSource{SourceID: ids[0], Key: "a", Channel: gd}, parse(t, data), nil)
+		sum := im.Feed(ctx, ingest.FeedSource{SourceID: ids[1], Key: "b", Channel: "news/world"}, parse(t, data), nil)
+		if sum.Counts[ingest.Created] != 0 {
+			t.Errorf("second source: %v", sum)
+		}
+		if a := byURI(t, s, "https://wire.example/#shared-1"); a.ChannelPath != gd {
+			t.Errorf("the shared story moved to %s", a.ChannelPath)
+		}
+		if n, _ := s.CountArticles(ctx); n != 1 {
+			t.Errorf("%d articles, want 1", n)
+		}
+	})
 }

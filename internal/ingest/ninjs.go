@@ -158,6 +158,9 @@ type landing struct {
 	after func(ctx context.Context, tx *store.Tx, res ItemResult) error
 	// details are added to the audit record.
 	details map[string]string
+	// keepChannel files only new articles under channel: a stored one
+	// stays where the newsroom (or the source that brought it) put it.
+	keepChannel bool
 	// slugBase is the slug a new article would like (a WordPress post
 	// name); "" slugifies the headline. A taken slug gets a number.
 	slugBase string
@@ -217,6 +220,8 @@ func (im *Importer) land(ctx context.Context, l landing, incoming news.Article) 
 			return after(res)
 		}
 		switch {
+		case exists && l.keepChannel:
+			incoming.ChannelID, incoming.ChannelPath = old.ChannelID, old.ChannelPath
 		case l.channel != "":
 			c, err := tx.ChannelByPath(ctx, l.channel)
 			if err != nil {
