@@ -72,7 +72,9 @@ func runImportFeed(ctx context.Context, env Env, args []string) int {
 		if err != nil {
 			return fail(env.Stderr, "import feed", err)
 		}
-		data = resp.Body
+		if data, err = feed.DecodeCharset(resp.Body, resp.ContentType); err != nil {
+			return fail(env.Stderr, "import feed", fmt.Errorf("%s: %w", target, err))
+		}
 	} else {
 		data, err = os.ReadFile(target)
 		if err != nil {

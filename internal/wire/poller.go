@@ -163,7 +163,12 @@ func (p *Poller) poll(ctx context.Context, w news.WireSource, rec *store.WirePol
 		rec.ETag, rec.LastModified = resp.Validators.ETag, resp.Validators.LastModified
 		return res
 	}
-	parsed, err := feed.ParseFeed(resp.Body, feed.WireFormat(w.Format))
+	body, err := feed.DecodeCharset(resp.Body, resp.ContentType)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	parsed, err := feed.ParseFeed(body, feed.WireFormat(w.Format))
 	if err != nil {
 		res.Err = err
 		return res

@@ -256,3 +256,30 @@ func TestOneNodePollsASource(t *testing.T) {
 		}
 	})
 }
+
+// TestPollHonoursTheHTTPCharset: a Chinese agency serving GBK, saying so
+// only in its Content-Type, lands readable headlines.
+func TestPollHonoursTheHTTPCharset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s, false)
+		gbk := "<rss version=\"2.0\"><channel><title>x</title><link>https://gbk.example/</link><item><guid>g1</guid><title>\xd0\xc2\xce\xc5</title><description>\xd0\xc2\xce\xc5</description></item></channel></rss>"
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/xml; charset=GBK")
+			io.WriteString(w, gbk)
+		}))
+		defer srv.Close()
+		ch, _ := s.ChannelByPath(ctx, gd)
+		id, err := s.SaveWireSource(ctx, news.WireSource{Name: "GBK", URL: srv.URL, Format: "rss", ChannelID: ch.ID, Language: "zh",
+			Poll: 10 * time.Minute, Enabled: true}, *f.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := f.p.PollNow(ctx, id); err != nil || r.Err != nil {
+			t.Fatalf("poll: %+v, %v", r, err)
+		}
+		a, err := s.ArticleByURI(ctx, "https://gbk.example/#g1")
+		if err != nil || a.Headline != "新闻" || a.Language != "zh" {
+			t.Errorf("article %+v, %v", a, err)
+		}
+	})
+}
