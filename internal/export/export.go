@@ -52,6 +52,8 @@ type Exporter struct {
 	// Progress, when set, hears of each file written and of the total known
 	// so far (listings add pages as they are followed).
 	Progress func(done, total int)
+
+	dirs sync.Map // folders known to exist in the tree being written
 }
 
 // Summary is what an export did.
@@ -365,7 +367,7 @@ func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu
 	default:
 		return false, fmt.Errorf("export %s: the portal answered %d", target, res.StatusCode)
 	}
-	n, size, err := writeWithSiblings(filepath.Join(tree, file), res.Header.Get("Content-Type"), body, e.brotli())
+	n, size, err := e.writeWithSiblings(filepath.Join(tree, file), res.Header.Get("Content-Type"), body, incremental)
 	if err != nil {
 		return false, fmt.Errorf("export %s: %w", target, err)
 	}
@@ -443,14 +445,25 @@ func removeLaterPages(tree, listing string, last int) {
 }
 
 // writeWithSiblings writes a file and, when worth it, its .gz and .br
-// forms; each by a rename. It returns the files written and their bytes.
-func writeWithSiblings(name, contentType string, body []byte, brotliQuality int) (int, int64, error) {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return 0, 0, err
+// forms. In a new tree files are simply written (nobody reads the tree
+// before the link switches to it); in the live tree (incremental) each
+// replaces the old one by a rename. It returns the files written and their
+// bytes.
+func (e *Exporter) writeWithSiblings(name, contentType string, body []byte, live bool) (int, int64, error) {
+	dir := filepath.Dir(name)
+	if _, ok := e.dirs.Load(dir); !ok {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return 0, 0, err
+		}
+		e.dirs.Store(dir, true)
 	}
-	gz, br := web.Compress(contentType, body, gzip.DefaultCompression, brotliQuality)
+	write := os.WriteFile
+	if live {
+		write = func(name string, data []byte, _ os.FileMode) error { return writeFile(name, data) }
+	}
+	gz, br := web.Compress(contentType, body, gzip.DefaultCompression, e.brotli())
 	files, size := 1, int64(len(body))
-	if err := writeFile(name, body); err != nil {
+	if err := write(name, body, 0o644); err != nil {
 		return 0, 0, err
 	}
 	for _, sib := range []struct {
@@ -458,10 +471,12 @@ func writeWithSiblings(name, contentType string, body []byte, brotliQuality int)
 		data []byte
 	}{{".gz", gz}, {".br", br}} {
 		if sib.data == nil {
-			os.Remove(name + sib.ext) // a stale one would be served instead
+			if live {
+				os.Remove(name + sib.ext) // a stale one would be served instead
+			}
 			continue
 		}
-		if err := writeFile(name+sib.ext, sib.data); err != nil {
+		if err := write(name+sib.ext, sib.data, 0o644); err != nil {
 			return 0, 0, err
 		}
 		files++

@@ -39,7 +39,9 @@ type fixture struct {
 	base   *url.URL
 }
 
-func newFixture(t *testing.T, dialect string) *fixture {
+func newFixture(t *testing.T, dialect string) *fixture { return newFixtureTB(t, dialect) }
+
+func newFixtureTB(t testing.TB, dialect string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s := storetest.New(t, dialect)
@@ -95,7 +97,9 @@ func (f *fixture) publish(t *testing.T, channel, headline string) news.Article {
 	return a
 }
 
-func (f *fixture) targets(t *testing.T) <-chan export.Target {
+func (f *fixture) targets(t *testing.T) <-chan export.Target { return f.targetsTB(t) }
+
+func (f *fixture) targetsTB(t testing.TB) <-chan export.Target {
 	ch := make(chan export.Target)
 	done := make(chan struct{})
 	t.Cleanup(func() { <-done })
