@@ -4,13 +4,18 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"newsdesk/internal/editorial"
+	"newsdesk/internal/export"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/news"
+	"newsdesk/internal/site"
 	"newsdesk/internal/store/storetest"
 )
 
@@ -72,6 +77,10 @@ var readerSurfaces = []surface{
 		present: links, emptyStatus: 404},
 	{name: "corrections page", fetch: getPath(func(s subject) string { return "/" + s.Language + "/corrections/" }),
 		present: links, emptyStatus: 200},
+	{name: "static export", fetch: exportedFile, emptyStatus: 404,
+		present: func(r response, s subject) bool {
+			return r.status == 200 && strings.Contains(r.body, "<h1>"+s.Headline+"</h1>")
+		}},
 	// The JSON API has no public article routes yet (only /api/v1/me and the
 	// newsroom's token routes); its row goes here when it does.
 }
@@ -174,4 +183,32 @@ func visibilityCase(t *testing.T, p *portal, sm subjectMaker) {
 			})
 		}
 	}
+}
+
+// exportedFile runs a full static export of the portal as of its clock and
+// reads the subject's page from the files: 404 when it was not written.
+func exportedFile(t *testing.T, p *portal, s subject) response {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "site")
+	targets := make(chan export.Target)
+	done := make(chan error, 1)
+	go func() {
+		defer close(targets)
+		done <- p.server().Paths(context.Background(), p.clock.Now(), func(tg site.Target) error {
+			targets <- export.Target{Path: tg.Path, Paged: tg.Paged}
+			return nil
+		})
+	}()
+	base, _ := url.Parse("http://news.example.org/")
+	if _, err := (&export.Exporter{Handler: p.server(), Base: base, Dir: dir}).Full(context.Background(), targets, export.State{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(s.URL, "/")), "index.html"))
+	if err != nil {
+		return response{status: 404}
+	}
+	return response{status: 200, body: string(body)}
 }
