@@ -79,7 +79,7 @@ func altTextRefusal(ctx context.Context, tx *store.Tx, a news.Article) (refusal,
 		}
 		lead = &m
 	}
-	hashes := news.BodyMediaHashes(a.BodyHTML)
+	hashes := news.BodyHashesNeedingAlt(a.BodyHTML)
 	found, err := tx.MediaByHashes(ctx, hashes)
 	if err != nil {
 		return nil, err

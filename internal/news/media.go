@@ -84,18 +84,63 @@ func MediaHashOfURL(u string) string {
 	return m[1]
 }
 
-// bodyImage finds the src of every <img> in sanitized body HTML (the
-// sanitizer writes attributes double-quoted).
-var bodyImage = regexp.MustCompile(`<img\b[^>]*?\ssrc="([^"]*)"`)
+// bodyImage finds the <img> tags of sanitized body HTML (the sanitizer
+// writes attributes double-quoted), and src and alt in each.
+var (
+	bodyImage = regexp.MustCompile(`<img\b[^>]*>`)
+	imageSrc  = regexp.MustCompile(`\ssrc="([^"]*)"`)
+	imageAlt  = regexp.MustCompile(`\salt="([^"]*)"`)
+)
+
+// BodyImage is a library image shown in a body, with the alt text its tag
+// gives ("" for none: the library's alt text is used).
+type BodyImage struct {
+	Hash, Alt string
+}
+
+// BodyImages lists the library images a body shows, in order.
+func BodyImages(bodyHTML string) []BodyImage {
+	var out []BodyImage
+	for _, tag := range bodyImage.FindAllString(bodyHTML, -1) {
+		src := imageSrc.FindStringSubmatch(tag)
+		if src == nil {
+			continue
+		}
+		h := MediaHashOfURL(src[1])
+		if h == "" {
+			continue
+		}
+		img := BodyImage{Hash: h}
+		if alt := imageAlt.FindStringSubmatch(tag); alt != nil {
+			img.Alt = strings.TrimSpace(alt[1])
+		}
+		out = append(out, img)
+	}
+	return out
+}
 
 // BodyMediaHashes lists the library images a body shows, in order, once each.
 func BodyMediaHashes(bodyHTML string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, m := range bodyImage.FindAllStringSubmatch(bodyHTML, -1) {
-		if h := MediaHashOfURL(m[1]); h != "" && !seen[h] {
-			seen[h] = true
-			out = append(out, h)
+	for _, img := range BodyImages(bodyHTML) {
+		if !seen[img.Hash] {
+			seen[img.Hash] = true
+			out = append(out, img.Hash)
+		}
+	}
+	return out
+}
+
+// BodyHashesNeedingAlt lists the library images of a body whose tags give
+// no alt text of their own, so the library's must do, once each.
+func BodyHashesNeedingAlt(bodyHTML string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, img := range BodyImages(bodyHTML) {
+		if img.Alt == "" && !seen[img.Hash] {
+			seen[img.Hash] = true
+			out = append(out, img.Hash)
 		}
 	}
 	return out
@@ -103,7 +148,8 @@ func BodyMediaHashes(bodyHTML string) []string {
 
 // CheckAltText is the rule that nothing is published with an image readers
 // who cannot see it would miss: the lead image and every library image in
-// the body need alt text. It names each image that has none.
+// the body need alt text. body are the body's library images whose tags
+// give none (BodyHashesNeedingAlt). It names each image that has none.
 func CheckAltText(lead *Media, body []Media) error {
 	var missing []string
 	if lead != nil && lead.Kind == MediaImage && strings.TrimSpace(lead.Alt) == "" {

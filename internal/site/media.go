@@ -115,6 +115,7 @@ var (
 	imgTag  = regexp.MustCompile(`<img\b[^>]*>`)
 	imgSrc  = regexp.MustCompile(`\ssrc="([^"]*)"`)
 	imgSize = regexp.MustCompile(`\s(?:width|height|srcset)="`)
+	imgAlt  = regexp.MustCompile(`\salt="([^"]*)"`)
 )
 
 // withSrcset gives every library image of a sanitized body its srcset,
@@ -134,6 +135,11 @@ func withSrcset(body string, lib map[string]news.Media) string {
 			return tag
 		}
 		extra := fmt.Sprintf(` width="%d" height="%d"`, m.Width, m.Height)
+		if alt := imgAlt.FindStringSubmatch(tag); (alt == nil || strings.TrimSpace(alt[1]) == "") && m.Alt != "" {
+			// The tag gives no alt text: the library's describes the image.
+			tag = imgAlt.ReplaceAllString(tag, "")
+			extra += ` alt="` + template.HTMLEscapeString(m.Alt) + `"`
+		}
 		if set := m.Srcset(); set != "" {
 			extra += ` srcset="` + template.HTMLEscapeString(set) + `" sizes="` + imageSizes + `"`
 		}

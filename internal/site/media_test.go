@@ -41,7 +41,7 @@ func (p *portal) mediaArticle(t testing.TB, n *newsroom, lang string) (news.Arti
 	sheet := p.libraryMedia(t, "budget-"+lang+".pdf", news.MediaDocument, "", "", "")
 	a := n.publish(t, editorial.Draft{Language: lang, Channel: "news/world", Headline: "Media probe " + lang,
 		BodyHTML: `<p>Text.</p><figure><img src="` + body.VariantURL(640) + `" alt="The harbour at dawn"><figcaption>Harbour</figcaption></figure>` +
-			`<p><img src="https://elsewhere.example/x.png" alt="elsewhere"></p>`,
+			`<p><img src="https://elsewhere.example/x.png" alt="elsewhere"></p><p><img src="` + lead.URL() + `" alt=""></p>`,
 		Media: &editorial.DraftMedia{LeadID: lead.ID, LeadCredit: "Photo: Our Agency", Attachments: []int64{pdf.ID, sheet.ID}}})
 	return a, lead, body
 }
@@ -63,6 +63,8 @@ func TestArticleMedia(t *testing.T) {
 					`<img width="1200" height="800" srcset="` + body.VariantURL(320) + ` 320w,`,
 					`src="` + body.VariantURL(640) + `" alt="The harbour at dawn">`,
 					`<img src="https://elsewhere.example/x.png" alt="elsewhere">`,
+					// A library image whose tag has no alt text gets the library's.
+					`alt="Delegates at the signing table" srcset="` + lead.VariantURL(320) + ` 320w,`,
 					map[string]string{"en": `<h2 id="downloads-h">Downloads</h2>`, "zh": `<h2 id="downloads-h">附件下载</h2>`}[lang],
 					`download>通知 ` + lang + `.pdf</a> <span class="filetype">(PDF, 1.5 MB)</span>`,
 				}
