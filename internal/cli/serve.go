@@ -19,6 +19,7 @@ import (
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -83,14 +84,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	withMail(acc, &cfg, strings.TrimSuffix(base, "/"))
 	san := markup.NewSanitizer()
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: time.Now, Log: log}
+	lib := media.New(s, cfg.Media, log.With("service", "media"))
 	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),
-		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink})
+		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink, Media: lib})
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)))
-	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(api.New(acc, ed, log))))
+	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(api.New(acc, ed, log, lib))))
+	mux.Handle("/media/", web.AccessLog(log, cfg.TrustedProxies(), lib))
 	mux.Handle("/", portal)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -76,7 +76,7 @@ func TestArticleMediaAndAltTextRule(t *testing.T) {
 			for _, step := range []news.Step{{Transition: news.TransitionPublish}, {Transition: news.TransitionSchedule, At: f.now.Add(time.Hour)}} {
 				_, err = f.ed.Transition(ctx, f.chief, "", a.ID, step)
 				var refused *news.TransitionError
-				if !errors.As(err, &refused) || !strings.Contains(err.Error(), `alt text is required`) ||
+				if !errors.As(err, &refused) || !errors.Is(err, news.ErrAltTextMissing) || !strings.Contains(err.Error(), `alt text is required`) ||
 					!strings.Contains(err.Error(), `lead image "lead.jpg"`) || !strings.Contains(err.Error(), `"in-body-photo.jpg" in the body`) {
 					t.Fatalf("%s without alt text: %v", step.Transition, err)
 				}

@@ -259,7 +259,7 @@ func (s *Service) Transition(ctx context.Context, actor news.User, ip string, id
 			if refusal, err := altTextRefusal(ctx, tx, next); err != nil {
 				return err
 			} else if refusal != nil {
-				return &news.TransitionError{From: old.Status, Transition: step.Transition, Reason: refusal.Error()}
+				return &news.TransitionError{From: old.Status, Transition: step.Transition, Reason: refusal.Error(), Cause: refusal}
 			}
 		}
 		next.UpdatedAt, next.Version = now, old.Version+1

@@ -1,6 +1,7 @@
 package news
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -163,8 +164,11 @@ func CheckAltText(lead *Media, body []Media) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("alt text is required before publishing: add it to %s in the media library", strings.Join(missing, ", "))
+	return fmt.Errorf("%w: add it to %s in the media library", ErrAltTextMissing, strings.Join(missing, ", "))
 }
+
+// ErrAltTextMissing is the alt-text rule's refusal (see CheckAltText).
+var ErrAltTextMissing = errors.New("alt text is required before publishing")
 
 // MayUseMedia reports whether u may upload to and pick from the media
 // library: whoever may write articles somewhere.
