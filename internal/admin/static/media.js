@@ -146,8 +146,8 @@
     }
 
     function insertImage(m) {
-      var area = document.querySelector('.editor-area');
-      var quill = area && window.Quill && window.Quill.find(area);
+      var form = document.getElementById('article-form');
+      var quill = form && form.newsdeskEditor && form.newsdeskEditor.quill;
       if (quill && quill.updateContents) {
         var Delta = window.Quill.import('delta');
         var range = quill.getSelection() || { index: quill.getLength() - 1, length: 0 };
