@@ -3,6 +3,7 @@ package media
 import (
 	"encoding/binary"
 	"image"
+	"image/draw"
 )
 
 // exifOrientation reads the EXIF Orientation tag (1 to 8) of a JPEG, or 1
@@ -76,19 +77,24 @@ func tiffOrientation(t []byte) int {
 	return 1
 }
 
-// orient turns img upright as EXIF orientation o says.
+// orient turns img upright as EXIF orientation o says. The image is
+// first converted to RGBA in one pass (fast for the YCbCr JPEGs give),
+// then its pixels are moved four bytes at a time.
 func orient(img image.Image, o int) image.Image {
 	if o <= 1 || o > 8 {
 		return img
 	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
+	src := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
 	dw, dh := w, h
 	if o >= 5 {
 		dw, dh = h, w
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := 0; y < h; y++ {
+		row := src.Pix[y*src.Stride : y*src.Stride+w*4]
 		for x := 0; x < w; x++ {
 			var dx, dy int
 			switch o {
@@ -107,7 +113,8 @@ func orient(img image.Image, o int) image.Image {
 			case 8:
 				dx, dy = y, w-1-x
 			}
-			dst.Set(dx, dy, img.At(b.Min.X+x, b.Min.Y+y))
+			i := dy*dst.Stride + dx*4
+			copy(dst.Pix[i:i+4], row[x*4:x*4+4])
 		}
 	}
 	return dst

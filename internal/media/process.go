@@ -9,6 +9,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"slices"
 
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/webp"
@@ -121,23 +122,32 @@ func Process(b []byte, lim Limits, widths []int) (Processed, error) {
 		// for the rare still GIF.
 		return p, nil
 	}
-	for _, w := range widths {
+	// Widest first, each made from the one before: a 12-megapixel photo is
+	// read once at full size, not once per variant. Each step shrinks by at
+	// most the ratio of neighbouring widths, where Catmull-Rom stays sharp.
+	ws := append([]int(nil), widths...)
+	slices.Sort(ws)
+	slices.Reverse(ws)
+	src, srcRect := img, b0
+	alpha := out == FormatPNG && !opaque(img)
+	for _, w := range ws {
 		if w <= 0 || w >= b0.Dx() {
 			continue
 		}
 		h := max(1, (b0.Dy()*w+b0.Dx()/2)/b0.Dx())
 		var dst draw.Image
-		if out == FormatPNG && !opaque(img) {
+		if alpha {
 			dst = image.NewNRGBA(image.Rect(0, 0, w, h))
 		} else {
 			dst = image.NewRGBA(image.Rect(0, 0, w, h))
 		}
-		xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b0, xdraw.Src, nil)
+		xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, srcRect, xdraw.Src, nil)
 		data, err := encode(out, dst)
 		if err != nil {
 			return Processed{}, err
 		}
-		p.Variants = append(p.Variants, Rendition{Width: w, Height: h, Data: data})
+		p.Variants = append([]Rendition{{Width: w, Height: h, Data: data}}, p.Variants...)
+		src, srcRect = dst, dst.Bounds()
 	}
 	return p, nil
 }
@@ -202,7 +212,7 @@ func encode(f Format, img image.Image) ([]byte, error) {
 	case FormatJPEG:
 		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: jpegQuality})
 	case FormatPNG:
-		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
+		err = png.Encode(&buf, img)
 	case FormatGIF:
 		err = gif.Encode(&buf, img, nil)
 	default:

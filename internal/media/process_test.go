@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -258,4 +259,50 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// BenchmarkProcess measures the upload pipeline per format: sniff, header
+// check, decode, orientation, re-encode and variants.
+func BenchmarkProcess(b *testing.B) {
+	for _, file := range []string{"photo-gps.jpg", "wide.png", "opaque.webp", "notice.pdf"} {
+		data := fixture(b, file)
+		b.Run(file, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := Process(data, DefaultLimits(), DefaultWidths()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRefuseBomb shows a decompression bomb costs a header read.
+func BenchmarkRefuseBomb(b *testing.B) {
+	data := fixture(b, "bomb.png")
+	for b.Loop() {
+		if _, err := Process(data, DefaultLimits(), DefaultWidths()); err == nil {
+			b.Fatal("bomb accepted")
+		}
+	}
+}
+
+// BenchmarkProcessCameraPhoto is a 12-megapixel JPEG, a phone camera's
+// photo: the upload a newsroom waits for most.
+func BenchmarkProcessCameraPhoto(b *testing.B) {
+	img := image.NewRGBA(image.Rect(0, 0, 4000, 3000))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7 % 251)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Process(data, DefaultLimits(), DefaultWidths()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

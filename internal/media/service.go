@@ -32,14 +32,21 @@ type Service struct {
 	Widths []int
 	Now    func() time.Time
 	Log    *slog.Logger
+	// busy bounds how many images are decoded at once: a 50-megapixel
+	// image needs a few hundred megabytes while it is processed.
+	busy chan struct{}
 }
+
+// maxConcurrentImages is how many uploads are processed at once; more wait.
+const maxConcurrentImages = 2
 
 // New makes the library over dir with the default limits and widths.
 func New(s *store.Store, dir string, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{Store: s, Dir: dir, Limits: DefaultLimits(), Widths: DefaultWidths(), Now: time.Now, Log: log}
+	return &Service{Store: s, Dir: dir, Limits: DefaultLimits(), Widths: DefaultWidths(), Now: time.Now, Log: log,
+		busy: make(chan struct{}, maxConcurrentImages)}
 }
 
 // ErrForbidden means the actor may not use the media library.
@@ -85,6 +92,14 @@ func (s *Service) Add(ctx context.Context, actor news.User, ip string, up Upload
 			return old, false, nil
 		} else if !errors.Is(err, news.ErrNotFound) {
 			return m, false, err
+		}
+	}
+	if s.busy != nil {
+		select {
+		case s.busy <- struct{}{}:
+			defer func() { <-s.busy }()
+		case <-ctx.Done():
+			return m, false, fmt.Errorf("upload %q: %w", up.Filename, ctx.Err())
 		}
 	}
 	p, err := Process(data, s.Limits, s.Widths)
