@@ -80,6 +80,8 @@ func arPages(t *testing.T) []arPage {
 	keep("describe-refused", "POST /admin/media/{id} refused", mgSubmit(b, fmt.Sprintf("/admin/media/%d", img), fmt.Sprintf("/admin/media/%d", img),
 		mgForm("alt", strings.Repeat("a", 1001), "caption", "", "credit", "")), http.StatusUnprocessableEntity)
 	keep("publish-no-alt", "POST publish refused for alt text", arTransition(b, mediaArticle, "publish"), http.StatusUnprocessableEntity)
+	keep("delete-refused", "POST /admin/media/{id}/delete refused", mgSubmit(b, fmt.Sprintf("/admin/media/%d", img), fmt.Sprintf("/admin/media/%d/delete", img), nil),
+		http.StatusUnprocessableEntity)
 	return out
 }
 

@@ -171,6 +171,8 @@ var labels = map[string]map[string]string{
 		"media_use_lead": "Use as lead image", "media_insert_body": "Insert into the body", "media_attach": "Attach",
 		"media_close": "Close", "media_pick_none": "No file matches.", "media_pick_failed": "The library could not be searched.",
 		"media_pick_noalt": "This image has no alt text yet: add it in the media library before publishing.",
+		"media_delete":     "Delete", "media_delete_button": "Delete this file", "media_deleted": "%s was deleted.",
+		"media_delete_help": "Only a file that no article shows (as lead image, download or in its text) can be deleted.",
 	},
 	"zh": {
 		"requires_approval": "本栏目文章须经最后修改人以外的总编辑审核后才能发布",
@@ -340,5 +342,7 @@ var labels = map[string]map[string]string{
 		"media_use_lead": "用作题图", "media_insert_body": "插入正文", "media_attach": "添加为附件",
 		"media_close": "关闭", "media_pick_none": "没有符合条件的文件。", "media_pick_failed": "无法搜索媒体库。",
 		"media_pick_noalt": "此图片还没有替代文字：发布前请在媒体库中补上。",
+		"media_delete":     "删除", "media_delete_button": "删除此文件", "media_deleted": "已删除 %s。",
+		"media_delete_help": "只能删除没有任何文章使用（作为题图、附件或在正文中）的文件。",
 	},
 }

@@ -37,6 +37,7 @@ func (s *Server) mediaRoutes(mux *http.ServeMux, h, post func(web.HandlerFunc) h
 	mux.Handle("GET /admin/media/pick", h(may(s.pickMedia)))
 	mux.Handle("GET /admin/media/{id}", h(may(s.mediaItemPage)))
 	mux.Handle("POST /admin/media/{id}", post(may(s.describeMedia)))
+	mux.Handle("POST /admin/media/{id}/delete", post(may(s.deleteMedia)))
 }
 
 // mediaPerPage is the length of a page of the library.
@@ -351,4 +352,28 @@ func (s *Server) pickMedia(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, j)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": total})
+}
+
+// deleteMedia removes a file no article shows; one still shown is refused
+// with the articles named, on the file's page.
+func (s *Server) deleteMedia(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.media.Delete(r.Context(), userOf(r), s.clientIP(r), id)
+	var inUse *media.InUseError
+	switch {
+	case errors.Is(err, media.ErrForbidden):
+		return errForbidden
+	case errors.As(err, &inUse):
+		p, perr := s.mediaItemView(r, nil)
+		if perr != nil {
+			return perr
+		}
+		return s.invalid(w, "media_item", p, fieldErr("delete", "%s", inUse.Error()))
+	case err != nil:
+		return err
+	}
+	return s.flashRedirect(w, r, fmt.Sprintf(labels[s.lang(r)]["media_deleted"], m.Filename), "/admin/media")
 }

@@ -172,10 +172,26 @@ func TestMediaLibraryPages(t *testing.T) {
 			if a := arArticle(t, n, aid); a.LeadMediaID != 0 || len(a.Attachments) != 0 {
 				t.Fatalf("after removing: %+v", a)
 			}
+			// Deleting: refused while an article shows the file (the download
+			// was removed above, the body never had it), allowed after.
+			editPath := fmt.Sprintf("/admin/articles/%d", aid)
+			f = arFormOf(arArticle(t, n, aid), "media_fields", "1", "lead_media", strconv.FormatInt(id, 10))
+			if p := mgSubmit(dan, editPath, editPath, f); p.status != http.StatusSeeOther {
+				t.Fatalf("set lead again: %d\n%s", p.status, p.body)
+			}
+			item := fmt.Sprintf("/admin/media/%d", id)
+			mdWant(t, mgSubmit(co2, item, item+"/delete", nil), http.StatusForbidden)
+			mdWant(t, mgSubmit(dan, item, item+"/delete", nil), http.StatusUnprocessableEntity,
+				`"Beijing 会议.jpg" is still shown by "With a photo, saved" (lead)`)
+			mdWant(t, mgSubmit(dan, fmt.Sprintf("/admin/media/%d", docID), fmt.Sprintf("/admin/media/%d/delete", docID), nil), http.StatusSeeOther)
+			if _, err := n.store.MediaByID(ctx, docID); err == nil {
+				t.Fatal("the deleted document is still there")
+			}
+
 			// A document is no lead image.
-			f = arFormOf(arArticle(t, n, aid), "media_fields", "1", "lead_media", strconv.FormatInt(docID, 10))
-			mdWant(t, mgSubmit(dan, fmt.Sprintf("/admin/articles/%d", aid), fmt.Sprintf("/admin/articles/%d", aid), f),
-				http.StatusUnprocessableEntity, "is a document, not an image")
+			doc2 := mdUploaded(t, dan, "letter.odt", "letter.odt")
+			f = arFormOf(arArticle(t, n, aid), "media_fields", "1", "lead_media", strconv.FormatInt(doc2, 10))
+			mdWant(t, mgSubmit(dan, editPath, editPath, f), http.StatusUnprocessableEntity, "is a document, not an image")
 		})
 	}
 }

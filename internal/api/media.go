@@ -90,6 +90,11 @@ func (s *Server) addMediaRoutes() {
 		response: "Media", responses: map[string]string{"200": "the file's record", "401": "no valid token",
 			"403": "the token lacks the scope, or the caller may not use the library", "404": "no such file"},
 		handler: s.getMedia})
+	s.add(route{method: "DELETE", path: "/api/v1/media/{id}", summary: "Delete a file no article shows (its uploader, or an editor and up)", scope: "write",
+		response: "Media", responses: map[string]string{"200": "deleted: the record it had", "401": "no valid token",
+			"403": "the token lacks the scope, or the caller may not delete the file", "404": "no such file",
+			"409": "articles still show the file; the detail names them"},
+		handler: s.deleteMedia})
 }
 
 func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -173,6 +178,23 @@ func (s *Server) getMedia(w http.ResponseWriter, r *http.Request, c caller) erro
 		return fmt.Errorf("media %q: %w", r.PathValue("id"), news.ErrNotFound)
 	}
 	m, err := s.ed.Store.MediaByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, mediaOf(m))
+}
+
+func (s *Server) deleteMedia(w http.ResponseWriter, r *http.Request, c caller) error {
+	id, err := strconv.ParseInt(strings.TrimSpace(r.PathValue("id")), 10, 64)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("media %q: %w", r.PathValue("id"), news.ErrNotFound)
+	}
+	m, err := s.media.Delete(r.Context(), c.user, web.ClientIP(r, nil), id)
+	var inUse *media.InUseError
+	if errors.As(err, &inUse) {
+		writeProblem(w, http.StatusConflict, "Conflict", inUse.Error())
+		return nil
+	}
 	if err != nil {
 		return err
 	}

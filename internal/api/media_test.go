@@ -139,6 +139,25 @@ func TestMediaAPI(t *testing.T) {
 			if status != 200 || a["status"] != "published" {
 				t.Fatalf("publish: %d %v", status, a)
 			}
+
+			// Deleting: refused while an article shows the file, allowed after.
+			status, _, p = f.send(t, "DELETE", fmt.Sprintf("/api/v1/media/%v", docID), chief, "")
+			if status != 409 || !strings.Contains(fmt.Sprint(p["detail"]), `"Renamed" (attachment)`) {
+				t.Fatalf("delete in use: %d %v", status, p)
+			}
+			status, _, a = f.send(t, "PATCH", fmt.Sprintf("/api/v1/articles/%v", a["id"]), chief, fmt.Sprintf(`{"version":%v,"attachments":[]}`, a["version"]))
+			if status != 200 || fmt.Sprint(a["attachments"]) != "[]" {
+				t.Fatalf("remove attachment: %d %v", status, a)
+			}
+			if status, _, p := f.send(t, "DELETE", fmt.Sprintf("/api/v1/media/%v", docID), f.tokens["editor-read"], ""); status != 403 {
+				t.Fatalf("delete with a read token: %d %v", status, p)
+			}
+			if status, _, p := f.send(t, "DELETE", fmt.Sprintf("/api/v1/media/%v", docID), chief, ""); status != 200 || p["id"] != docID {
+				t.Fatalf("delete: %d %v", status, p)
+			}
+			if status, _, p := f.call(t, "GET", fmt.Sprintf("/api/v1/media/%v", docID), chief, nil); status != 404 {
+				t.Fatalf("deleted file: %d %v", status, p)
+			}
 		})
 	}
 }

@@ -289,3 +289,60 @@ func (s *Service) writeFile(hash, name string, data []byte) error {
 	}
 	return nil
 }
+
+// InUseError refuses to delete a file that articles still show.
+type InUseError struct {
+	File string
+	Uses []store.MediaUse
+}
+
+func (e *InUseError) Error() string {
+	var parts []string
+	for _, u := range e.Uses {
+		parts = append(parts, fmt.Sprintf("%q (%s)", u.Headline, u.How))
+	}
+	return fmt.Sprintf("%q is still shown by %s: remove it from those articles first", e.File, strings.Join(parts, ", "))
+}
+
+// Delete removes a file no article shows: its record (audited) and then
+// its files. Only its uploader or an editor and up may.
+func (s *Service) Delete(ctx context.Context, actor news.User, ip string, id int64) (news.Media, error) {
+	var m news.Media
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if m, err = tx.MediaByID(ctx, id); err != nil {
+			return err
+		}
+		if !actor.MayEditMedia(m) {
+			return ErrForbidden
+		}
+		uses, err := tx.MediaUses(ctx, m)
+		if err != nil {
+			return err
+		}
+		if len(uses) > 0 {
+			return &InUseError{File: m.Filename, Uses: uses}
+		}
+		if err := tx.DeleteMedia(ctx, id); err != nil {
+			return err
+		}
+		_, err = tx.AppendAudit(ctx, store.AuditEntry{At: s.Now().UTC(), ActorID: actor.ID, Actor: actor.Email, IP: ip,
+			Action: "media.delete", Target: fmt.Sprintf("media %d", id), Details: map[string]string{"file": m.Filename, "hash": m.Hash}})
+		return err
+	})
+	if err != nil {
+		return m, err
+	}
+	names := []string{m.Hash + "." + m.Ext}
+	for _, v := range m.Variants {
+		names = append(names, m.Hash+"-"+strconv.Itoa(v.Width)+"."+m.Ext)
+	}
+	for _, name := range names {
+		if err := os.Remove(s.path(m.Hash, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			// The record is gone, so nothing serves the file; a leftover
+			// only takes space.
+			s.Log.Warn("media file not removed", "file", s.path(m.Hash, name), "err", err)
+		}
+	}
+	return m, nil
+}

@@ -271,3 +271,52 @@ func TestServe(t *testing.T) {
 		}
 	})
 }
+
+func TestDelete(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFix(t, s)
+		ctx := context.Background()
+		m, _ := f.upload(t, f.contrib, "wide.png", "A gradient")
+		doc, _ := f.upload(t, f.editor, "notice.pdf", "")
+		if _, err := f.svc.Delete(ctx, f.other, "", m.ID); !errors.Is(err, ErrForbidden) {
+			t.Fatalf("another contributor deletes: %v", err)
+		}
+		// Shown in a body, as a download: refused, naming the articles.
+		channel, _, err := s.UpsertChannel(ctx, news.Channel{Slug: "news", Path: "news", Name: news.Localized{"en": "News"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := news.Article{Language: "en", ChannelID: channel, Headline: "Uses both", Slug: "uses-both", Status: news.StatusDraft,
+			BodyHTML: `<p><img src="` + m.VariantURL(320) + `" alt="x"></p>`, Attachments: []int64{doc.ID}, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		if _, err := s.SaveArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{m.ID, doc.ID} {
+			_, err := f.svc.Delete(ctx, f.editor, "", id)
+			var inUse *InUseError
+			if !errors.As(err, &inUse) || !strings.Contains(err.Error(), `"Uses both"`) {
+				t.Fatalf("delete %d in use: %v", id, err)
+			}
+		}
+		if len(storedFiles(t, f.svc.Dir)) != 5 {
+			t.Fatal("a refused delete removed files")
+		}
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM articles`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Delete(ctx, f.contrib, "", m.ID); err != nil {
+			t.Fatalf("uploader deletes: %v", err)
+		}
+		if _, err := s.MediaByID(ctx, m.ID); !errors.Is(err, news.ErrNotFound) {
+			t.Fatalf("record still there: %v", err)
+		}
+		if files := storedFiles(t, f.svc.Dir); len(files) != 1 || !strings.HasSuffix(files[0], ".pdf") {
+			t.Fatalf("files left: %v", files)
+		}
+		// Uploading the same bytes again brings it back whole.
+		again, created := f.upload(t, f.editor, "wide.png", "Again")
+		if !created || again.Hash != m.Hash || len(storedFiles(t, f.svc.Dir)) != 5 {
+			t.Fatalf("re-upload after delete: %+v %v", again, created)
+		}
+	})
+}

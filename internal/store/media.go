@@ -231,3 +231,48 @@ func (q *queries) saveAttachments(ctx context.Context, articleID int64, ids []in
 	}
 	return nil
 }
+
+// MediaUse is an article that shows a library file.
+type MediaUse struct {
+	ArticleID int64
+	Headline  string
+	How       string // "lead", "attachment" or "body"
+}
+
+// MediaUses lists the articles that show m: as lead image, as a download,
+// or in their body (by its URL or a variant's).
+func (q *queries) MediaUses(ctx context.Context, m news.Media) ([]MediaUse, error) {
+	rows, err := q.q.QueryContext(ctx, `
+		SELECT id, headline, 'lead' FROM articles WHERE lead_media_id = $1
+		UNION ALL
+		SELECT a.id, a.headline, 'attachment' FROM article_attachments t JOIN articles a ON a.id = t.article_id WHERE t.media_id = $1
+		UNION ALL
+		SELECT id, headline, 'body' FROM articles WHERE body_html LIKE $2
+		ORDER BY 1, 3`, m.ID, "%/media/"+m.Hash+"%")
+	if err != nil {
+		return nil, fmt.Errorf("media %d uses: %w", m.ID, err)
+	}
+	defer rows.Close()
+	var out []MediaUse
+	for rows.Next() {
+		var u MediaUse
+		if err := rows.Scan(&u.ArticleID, &u.Headline, &u.How); err != nil {
+			return nil, fmt.Errorf("media %d uses: %w", m.ID, err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// DeleteMedia removes a library file's record; the caller checked that no
+// article shows it.
+func (q *queries) DeleteMedia(ctx context.Context, id int64) error {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM media WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete media %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("media %d: %w", id, news.ErrNotFound)
+	}
+	return nil
+}
