@@ -15,6 +15,7 @@ import (
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -51,6 +52,9 @@ type Options struct {
 	// PollWire polls one wire source at once and words the outcome (the
 	// wire poller's PollNowSummary); nil hides the "poll now" buttons.
 	PollWire func(ctx context.Context, id int64) (string, error)
+	// Media is the media library; without it the library pages and the
+	// editor's image and download choices are left out.
+	Media *media.Service
 }
 
 // Server is the newsroom as an http.Handler mounted at /admin/.
@@ -66,6 +70,7 @@ type Server struct {
 	preview     func(w http.ResponseWriter, r *http.Request, a news.Article) error
 	previewLink PreviewLinker
 	pollWireNow func(ctx context.Context, id int64) (string, error)
+	media       *media.Service
 	render      *renderer
 	assets      *web.Assets
 	handler     http.Handler
@@ -106,7 +111,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, accounts: opts.Accounts, san: opts.Sanitizer, log: opts.Log, now: opts.Now,
 		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview, previewLink: opts.PreviewLink,
-		pollWireNow: opts.PollWire}
+		pollWireNow: opts.PollWire, media: opts.Media}
 	s.sessions = newSessionManager(opts.Store, opts.IdleTimeout, opts.Lifetime, s.now)
 	s.handler = s.routes()
 	return s, nil

@@ -22,6 +22,7 @@ import (
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/site"
 	"newsdesk/internal/sitefile"
@@ -58,6 +59,8 @@ type newsroom struct {
 	editorial *editorial.Service
 	// poller polls wire sources ("poll now" on /admin/wires).
 	poller *wire.Poller
+	// media is the media library, its files in a temporary folder.
+	media *media.Service
 }
 
 func newNewsroom(t testing.TB, dialect string) *newsroom {
@@ -88,7 +91,9 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	acc := &accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: clk.Now, Log: log, Issuer: "Newsdesk test"}
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: clk.Now, Log: log}
 	poller := &wire.Poller{Store: s, Importer: im, Now: clk.Now, Log: log}
-	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed, PollWire: poller.PollNowSummary})
+	lib := media.New(s, t.TempDir(), log)
+	lib.Now = clk.Now
+	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed, PollWire: poller.PollNowSummary, Media: lib})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,10 +103,11 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", web.SecurityHeaders(nr))
+	mux.Handle("/media/", lib)
 	mux.Handle("/", portal)
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed, poller: poller}
+	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed, poller: poller, media: lib}
 }
 
 // addUser creates an active user with testPassword and the given grants.

@@ -275,7 +275,11 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, 
 		http.Redirect(w, r, canonical, http.StatusMovedPermanently)
 		return nil
 	}
-	p := articlePage(f, a)
+	am, err := s.loadArticleMedia(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	p := articlePage(f, a, am)
 	p.Canonical = canonical
 	if a.Status == news.StatusRetracted {
 		// The record stays reachable, but search engines should drop it.
