@@ -235,7 +235,6 @@ func TestUsageErrors(t *testing.T) {
 		{"import without kind", []string{"import"}, "expected `import ninjs FILE|DIR...`, `import feed URL|FILE` or `import wxr FILE`"},
 		{"import ninjs without file", []string{"import", "ninjs", "--channel", gd}, "no FILE or DIR given"},
 		{"import wxr without file", []string{"import", "wxr"}, "expected exactly one FILE"},
-		{"import wxr --fetch-media", []string{"import", "wxr", "x.xml", "--fetch-media"}, "--fetch-media is not available"},
 		{"unknown flag", []string{"migrate", "--bogus"}, "flag provided but not defined: -bogus"},
 		{"unknown flag after argument", []string{"import", "ninjs", "a.json", "--bogus"}, "-bogus"},
 		{"flag without value", []string{"import", "ninjs", "a.json", "--channel"}, "flag needs an argument"},

@@ -363,20 +363,29 @@ func (r *wxrRun) item(ctx context.Context, it feed.WXRItem) ItemResult {
 	if r.o.Localize != nil {
 		body, notes = r.localizeBody(ctx, body, notes)
 	}
-	if thumb, ok := r.media[it.ThumbnailID()]; ok && thumb.URL != "" && !strings.Contains(body, thumb.URL) {
-		src := thumb.URL
+	var leadID int64
+	if thumb, ok := r.media[it.ThumbnailID()]; ok && thumb.URL != "" {
+		var f localFile
 		if r.o.Localize != nil {
-			if f := r.localize(ctx, thumb); f.err == nil {
-				src = f.url
-			} else {
+			if f = r.localize(ctx, thumb); f.err != nil {
 				notes = append(notes, f.err.Error())
 			}
 		}
-		fig := `<figure><img src="` + html.EscapeString(src) + `" alt="` + html.EscapeString(thumb.Title) + `">`
-		if thumb.Caption != "" {
-			fig += "<figcaption>" + html.EscapeString(thumb.Caption) + "</figcaption>"
+		switch {
+		case r.o.Localize != nil && f.err == nil && it.PostType == "post":
+			// The copy in the library is the article's lead image.
+			leadID = f.id
+		case !strings.Contains(body, thumb.URL):
+			src := thumb.URL
+			if r.o.Localize != nil && f.err == nil {
+				src = f.url
+			}
+			fig := `<figure><img src="` + html.EscapeString(src) + `" alt="` + html.EscapeString(thumb.Title) + `">`
+			if thumb.Caption != "" {
+				fig += "<figcaption>" + html.EscapeString(thumb.Caption) + "</figcaption>"
+			}
+			body = fig + "</figure>" + body
 		}
-		body = fig + "</figure>" + body
 	}
 	body = r.im.Sanitizer.Sanitize(body)
 	title := it.Title
@@ -390,7 +399,7 @@ func (r *wxrRun) item(ctx context.Context, it feed.WXRItem) ItemResult {
 	if it.PostType == "page" {
 		res = r.page(ctx, it, name, title, body)
 	} else {
-		res = r.post(ctx, it, name, title, body)
+		res = r.post(ctx, it, name, title, body, leadID)
 	}
 	if len(notes) > 0 && res.Err == nil && res.Outcome != Skipped {
 		res.Notes = notes
@@ -416,7 +425,7 @@ func postStatus(it feed.WXRItem) (news.Status, string) {
 	return news.StatusDraft, ""
 }
 
-func (r *wxrRun) post(ctx context.Context, it feed.WXRItem, name, title, body string) ItemResult {
+func (r *wxrRun) post(ctx context.Context, it feed.WXRItem, name, title, body string, leadID int64) ItemResult {
 	status, note := postStatus(it)
 	channel := r.o.Channel
 	for _, c := range it.Categories {
@@ -451,6 +460,7 @@ func (r *wxrRun) post(ctx context.Context, it feed.WXRItem, name, title, body st
 		ReleaseAt:      it.DateGMT.UTC(),
 		VersionCreated: it.ModifiedGMT.UTC(),
 		AuthorID:       author.ID,
+		LeadMediaID:    leadID,
 	}
 	if a.ReleaseAt.IsZero() && status != news.StatusDraft {
 		if t, err := time.ParseInLocation(time.DateTime, it.Date, r.loc); err == nil {

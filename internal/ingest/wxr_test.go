@@ -1,9 +1,12 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"path"
 	"path/filepath"
 	"strings"
@@ -12,6 +15,7 @@ import (
 
 	"newsdesk/internal/feed"
 	"newsdesk/internal/ingest"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 	"newsdesk/internal/store/storetest"
@@ -274,16 +278,31 @@ func TestWXRWithoutChannel(t *testing.T) {
 	})
 }
 
-// TestWXRLocalize: with a Localize hook (what --fetch-media installs), the
-// featured image and every body reference to an attachment, its resized
-// copies included, point at the local copy; each file is copied once; a
-// file that cannot be copied keeps its remote URL and is noted.
+// testPNG is a small PNG whose colour (and so hash) depends on seed.
+func testPNG(t testing.TB, seed int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = byte(seed*37 + i%251)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestWXRLocalize: with a Localize hook (what --fetch-media installs, here
+// storing into the real media library without the network), the featured
+// image becomes the lead image and every body reference to an attachment,
+// its resized copies included, points at the library's copy; each file is
+// copied once; a file that cannot be copied keeps its remote URL and is
+// noted.
 func TestWXRLocalize(t *testing.T) {
 	items := strings.Join([]string{
 		wxrPost(1, "publish", "2020-05-01 08:00:00", `<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>50</wp:meta_value></wp:postmeta>`),
-		strings.Replace(wxrPost(2, "publish", "2020-05-02 08:00:00", ""), "Body 2", `<img src="https://old.example/up/boat-300x200.jpg"> <a href="https://old.example/up/report.pdf">report</a> <img src="https://old.example/up/gone.jpg">`, 1),
+		strings.Replace(wxrPost(2, "publish", "2020-05-02 08:00:00", ""), "Body 2", `<img src="https://old.example/up/boat-300x200.jpg"> <a href="https://old.example/up/map.png">map</a> <img src="https://old.example/up/gone.jpg">`, 1),
 		`<item><title>Boat</title><wp:post_id>50</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://old.example/up/boat.jpg</wp:attachment_url></item>`,
-		`<item><title>Report</title><wp:post_id>51</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://old.example/up/report.pdf</wp:attachment_url></item>`,
+		`<item><title>Map</title><wp:post_id>51</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://old.example/up/map.png</wp:attachment_url></item>`,
 		`<item><title>Gone</title><wp:post_id>52</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://old.example/up/gone.jpg</wp:attachment_url></item>`,
 	}, "\n")
 	w, err := feed.ParseWXR([]byte(fmt.Sprintf(wxrDoc, items)))
@@ -292,28 +311,39 @@ func TestWXRLocalize(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		im := setup(t, s)
+		lib := media.New(s, t.TempDir(), nil)
+		importer := news.User{Email: "import", Status: news.UserActive, Grants: []news.Grant{{Role: news.RoleAdministrator}}}
 		calls := map[string]int{}
 		localize := func(ctx context.Context, f ingest.RemoteFile) (string, int64, error) {
 			calls[f.URL]++
 			if strings.HasSuffix(f.URL, "gone.jpg") {
 				return "", 0, errors.New("server answered 404 Not Found")
 			}
-			return "/media/" + path.Base(f.URL), int64(len(calls)), nil
+			m, _, err := lib.Add(ctx, importer, "", media.Upload{Filename: path.Base(f.URL), Body: bytes.NewReader(testPNG(t, len(calls))), Alt: f.Alt})
+			return m.URL(), m.ID, err
 		}
 		var notes []string
-		sum, err := im.WXR(ctx, w, ingest.WXROptions{File: "x.xml", Channel: "news", Localize: localize}, func(r ingest.ItemResult) { notes = append(notes, r.Notes...) })
+		sum, err := im.WXR(ctx, w, ingest.WXROptions{File: "x.xml", Channel: "news", Localize: localize}, func(r ingest.ItemResult) {
+			notes = append(notes, r.Notes...)
+			if r.Err != nil {
+				t.Errorf("%s: %v", r.Path, r.Err)
+			}
+		})
 		if err != nil || sum.MediaFetched != 2 || sum.MediaFailed != 1 || sum.Counts[ingest.Created] != 2 {
 			t.Fatalf("summary %v, %v", sum, err)
 		}
 		if calls["https://old.example/up/boat.jpg"] != 1 || len(calls) != 3 {
 			t.Errorf("copies asked for: %v", calls)
 		}
-		a1 := byURI(t, s, "https://old.example/?p=1")
-		if !strings.HasPrefix(a1.BodyHTML, `<figure><img src="/media/boat.jpg" alt="Boat">`) {
-			t.Errorf("featured image: %s", a1.BodyHTML)
+		boat, err := s.MediaByID(ctx, byURI(t, s, "https://old.example/?p=1").LeadMediaID)
+		if err != nil || boat.Alt != "Boat" || boat.Filename == "" {
+			t.Fatalf("lead image %+v, %v", boat, err)
+		}
+		if a1 := byURI(t, s, "https://old.example/?p=1"); strings.Contains(a1.BodyHTML, "<figure>") {
+			t.Errorf("the lead image is also in the body: %s", a1.BodyHTML)
 		}
 		a2 := byURI(t, s, "https://old.example/?p=2")
-		if !strings.Contains(a2.BodyHTML, `<img src="/media/boat.jpg">`) || !strings.Contains(a2.BodyHTML, `href="/media/report.pdf"`) ||
+		if !strings.Contains(a2.BodyHTML, `<img src="`+boat.URL()+`">`) || !strings.Contains(a2.BodyHTML, `href="/media/`) ||
 			!strings.Contains(a2.BodyHTML, `src="https://old.example/up/gone.jpg"`) {
 			t.Errorf("body: %s", a2.BodyHTML)
 		}
