@@ -105,4 +105,3 @@ func (f *S3Files) Remove(ctx context.Context, name string) error {
 	}
 	return nil
 }
-
