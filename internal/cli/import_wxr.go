@@ -70,7 +70,7 @@ func runImportWXR(ctx context.Context, env Env, args []string) int {
 	}
 	var localize func(context.Context, ingest.RemoteFile) (string, int64, error)
 	if *fetchMedia {
-		if localize, err = mediaCopier(ctx, s, cfg.Media); err != nil {
+		if localize, err = mediaCopier(ctx, s, cfg.Media, env.Getenv); err != nil {
 			return fail(env.Stderr, "import wxr", err)
 		}
 	}
@@ -111,18 +111,19 @@ func runImportWXR(ctx context.Context, env Env, args []string) int {
 }
 
 // mediaCopier copies an old site's files into the media library for
-// --fetch-media: fetched through the safe fetcher (the administrator's
-// allow-list applies), checked and stored by the library like an upload,
-// recorded as uploaded by the import.
-func mediaCopier(ctx context.Context, s *store.Store, dir string) (func(context.Context, ingest.RemoteFile) (string, int64, error), error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("--fetch-media: media folder: %w", err)
+// --fetch-media (a folder or an s3:// bucket, as for serve): fetched
+// through the safe fetcher (the administrator's allow-list applies),
+// checked and stored by the library like an upload, recorded as uploaded
+// by the import.
+func mediaCopier(ctx context.Context, s *store.Store, where string, getenv func(string) string) (func(context.Context, ingest.RemoteFile) (string, int64, error), error) {
+	lib, err := openMedia(ctx, s, where, getenv, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, fmt.Errorf("--fetch-media: %w", err)
 	}
 	allow, err := s.FetchAllowList(ctx)
 	if err != nil {
 		return nil, err
 	}
-	lib := media.New(s, dir, slog.New(slog.DiscardHandler))
 	f, err := fetch.New(fetch.Options{Allow: allow, MaxBytes: lib.Limits.MaxBytes})
 	if err != nil {
 		return nil, fmt.Errorf("--fetch-media: %w", err)
