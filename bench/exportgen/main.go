@@ -24,12 +24,13 @@ import (
 
 func main() {
 	db := flag.String("db", "", "Newsdesk database URL (sqlite:PATH or postgres://...)")
-	hugoDir := flag.String("hugo", "", "folder for the Hugo site")
+	hugoDir := flag.String("hugo", "", "folder for the Hugo site (none when empty)")
+	pathsFile := flag.String("paths", "", "write every article's public path to `FILE`, one a line")
 	n := flag.Int("n", 10000, "articles")
 	siteFile := flag.String("site", "testdata/seed/seed-site.json", "site file to apply first")
 	flag.Parse()
-	if *db == "" || *hugoDir == "" {
-		log.Fatal("usage: exportgen -db URL -hugo DIR [-n N]")
+	if *db == "" {
+		log.Fatal("usage: exportgen -db URL [-hugo DIR] [-paths FILE] [-n N]")
 	}
 	ctx := context.Background()
 	s, err := store.Open(ctx, *db)
@@ -55,8 +56,17 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := writeHugoSkeleton(*hugoDir, tree); err != nil {
-		log.Fatal(err)
+	if *hugoDir != "" {
+		if err := writeHugoSkeleton(*hugoDir, tree); err != nil {
+			log.Fatal(err)
+		}
+	}
+	var paths *os.File
+	if *pathsFile != "" {
+		if paths, err = os.Create(*pathsFile); err != nil {
+			log.Fatal(err)
+		}
+		defer paths.Close()
 	}
 	loc := site.Location()
 	channels := tree.All()
@@ -78,8 +88,13 @@ func main() {
 				if _, err := tx.SaveArticle(ctx, a); err != nil {
 					return err
 				}
-				if err := writeHugoArticle(*hugoDir, a, loc); err != nil {
-					return err
+				if *hugoDir != "" {
+					if err := writeHugoArticle(*hugoDir, a, loc); err != nil {
+						return err
+					}
+				}
+				if paths != nil {
+					fmt.Fprintln(paths, a.Path(loc))
 				}
 			}
 			return nil
@@ -88,7 +103,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	fmt.Printf("exportgen: %d articles in %s and %s\n", *n, *db, *hugoDir)
+	fmt.Printf("exportgen: %d articles in %s\n", *n, *db)
 }
 
 func body(i int) string {

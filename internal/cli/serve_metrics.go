@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"newsdesk/internal/metrics"
@@ -77,6 +78,10 @@ func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, s *store
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
+	// Profiles for the operator, on the same private address.
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
 	log.Info("metrics", "url", "http://"+ln.Addr().String()+"/metrics")
 	go func() {

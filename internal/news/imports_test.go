@@ -41,6 +41,7 @@ var allowedImports = map[string][]string{
 	"internal/cli":             {"*"},
 	"cmd/newsdesk":             {"internal/cli", "*"},
 	"bench/exportgen":          {"*"}, // a benchmark's data generator
+	"bench/loadgen":            {},    // a benchmark's HTTP client
 }
 
 func TestImportDirection(t *testing.T) {

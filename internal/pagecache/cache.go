@@ -18,7 +18,8 @@ import (
 // Options tune a Cache. The zero value of each field picks the default.
 type Options struct {
 	// MaxBytes bounds the memory the stored bodies (all encodings) take;
-	// the least recently used entries go first. Default 256 MiB.
+	// the least recently used entries go first. Default 96 MiB: tens of
+	// thousands of pages, far more than a news day's hot set.
 	MaxBytes int64
 	// CacheControl replaces the handler's Cache-Control on stored
 	// responses: what browsers and CDNs are told. Default
@@ -67,7 +68,7 @@ type Stats struct {
 // New wraps next, the portal's router.
 func New(next http.Handler, opts Options) *Cache {
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = 256 << 20
+		opts.MaxBytes = 96 << 20
 	}
 	if opts.CacheControl == "" {
 		opts.CacheControl = DefaultCacheControl
