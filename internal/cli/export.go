@@ -97,7 +97,7 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 			return export.Summary{}, "", err
 		}
 		if ok && prev.Base == st.Base {
-			paths, all, err := changedPaths(ctx, s, portal, prev.Seq, now)
+			changed, all, err := changedTargets(ctx, s, portal, prev.Seq, now)
 			if err != nil {
 				return export.Summary{}, "", err
 			}
@@ -111,15 +111,15 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 				for _, m := range ms {
 					for _, u := range append([]string{m.URL()}, variantURLs(m)...) {
 						if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(u))); err != nil {
-							paths = append(paths, u)
+							changed = append(changed, export.Target{Path: u})
 						}
 					}
 				}
 				targets := make(chan export.Target)
 				go func() {
 					defer close(targets)
-					for _, p := range paths {
-						targets <- export.Target{Path: p, Paged: strings.HasSuffix(p, "/")}
+					for _, t := range changed {
+						targets <- t
 					}
 				}()
 				sum, err := ex.Incremental(ctx, targets, st)
@@ -149,10 +149,10 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 	return sum, "full", err
 }
 
-// changedPaths lists the addresses the changes after seq touched; all is
+// changedTargets lists the addresses the changes after seq touched; all is
 // true when one of them touched every page.
-func changedPaths(ctx context.Context, s *store.Store, portal *site.Server, after int64, now time.Time) ([]string, bool, error) {
-	set := map[string]bool{}
+func changedTargets(ctx context.Context, s *store.Store, portal *site.Server, after int64, now time.Time) ([]export.Target, bool, error) {
+	set := map[export.Target]bool{}
 	var prefixes []string
 	for {
 		changes, err := s.Changes(ctx, after, 1000)
@@ -160,15 +160,15 @@ func changedPaths(ctx context.Context, s *store.Store, portal *site.Server, afte
 			return nil, false, err
 		}
 		for _, c := range changes {
-			paths, pre, all, err := portal.AffectedPaths(ctx, c)
+			targets, pre, all, err := portal.ExportTargets(ctx, c, now)
 			if err != nil {
 				return nil, false, err
 			}
 			if all {
 				return nil, true, nil
 			}
-			for _, p := range paths {
-				set[p] = true
+			for _, t := range targets {
+				set[export.Target{Path: t.Path, Query: t.Query, Paged: t.Paged}] = true
 			}
 			prefixes = append(prefixes, pre...)
 			after = c.Seq
@@ -181,7 +181,7 @@ func changedPaths(ctx context.Context, s *store.Store, portal *site.Server, afte
 		err := portal.Paths(ctx, now, func(t site.Target) error {
 			for _, p := range prefixes {
 				if strings.HasPrefix(t.Path, p) {
-					set[t.Path] = true
+					set[export.Target{Path: t.Path, Paged: t.Paged}] = true
 				}
 			}
 			return nil
@@ -190,9 +190,9 @@ func changedPaths(ctx context.Context, s *store.Store, portal *site.Server, afte
 			return nil, false, err
 		}
 	}
-	out := make([]string, 0, len(set))
-	for p := range set {
-		out = append(out, p)
+	out := make([]export.Target, 0, len(set))
+	for t := range set {
+		out = append(out, t)
 	}
 	return out, false, nil
 }

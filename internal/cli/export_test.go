@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -101,6 +102,73 @@ func TestExportMedia(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(hidden.URL()))); !os.IsNotExist(err) {
 			t.Errorf("a draft's file was exported: %v", err)
+		}
+	})
+}
+
+// TestIncrementalExportOfAnEdit: editing an article that moves nothing
+// rewrites the one page of each listing it sits on, not the listing's
+// other pages.
+func TestIncrementalExportOfAnEdit(t *testing.T) {
+	each(t, func(t *testing.T, db string) {
+		ready(t, db)
+		s := open(t, db)
+		chief := news.User{Email: "chief@example.org", Name: "Chief", Status: news.UserActive, Grants: []news.Grant{{Role: news.RoleChiefEditor}}}
+		var err error
+		if chief.ID, err = s.CreateUser(ctx, chief, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		clock := time.Now().Add(-time.Hour)
+		ed := &editorial.Service{Store: s, Sanitizer: markup.NewSanitizer(), Now: func() time.Time { return clock }, Log: slog.New(slog.DiscardHandler)}
+		var oldest news.Article
+		for i := range 45 {
+			clock = clock.Add(time.Second)
+			a, err := ed.Create(ctx, chief, "", editorial.Draft{Language: "en", Channel: "news/world", Headline: fmt.Sprintf("World story %d", i),
+				BodyHTML: "<p>Text.</p>", Tags: []string{"world"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, err = ed.Transition(ctx, chief, "", a.ID, news.Step{Transition: news.TransitionPublish}); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				oldest = a
+			}
+		}
+		dir := filepath.Join(t.TempDir(), "public")
+		run(t, nil, "export", "static", dir, "--base-url", "https://news.example.org/", "--db", db).expect(t, 0, nil, nil)
+		listing := filepath.Join(dir, "en", "news", "world")
+		files := map[string]string{
+			"page 1": filepath.Join(listing, "index.html"),
+			"page 2": filepath.Join(listing, "page", "2", "index.html"),
+			"page 3": filepath.Join(listing, "page", "3", "index.html"),
+			"tag 3":  filepath.Join(dir, "en", "tags", "world", "page", "3", "index.html"),
+			"tag 1":  filepath.Join(dir, "en", "tags", "world", "index.html"),
+		}
+		past := time.Now().Add(-time.Hour)
+		for name, f := range files {
+			if err := os.Chtimes(f, past, past); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		clock = time.Now()
+		if _, err := ed.Save(ctx, chief, "", oldest.ID, oldest.Version, editorial.Draft{Language: "en", Channel: "news/world",
+			Headline: "World story 0, revised", BodyHTML: "<p>Text.</p>", Tags: []string{"world"}}, false); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, nil, "export", "static", dir, "--incremental", "--base-url", "https://news.example.org/", "--db", db)
+		r.expect(t, 0, []string{"(incremental)"}, nil)
+		for name, want := range map[string]bool{"page 1": false, "page 2": false, "page 3": true, "tag 3": true, "tag 1": false} {
+			info, err := os.Stat(files[name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := info.ModTime().After(past.Add(time.Minute)); got != want {
+				t.Errorf("%s rewritten = %v, want %v", name, got, want)
+			}
+		}
+		if body, _ := os.ReadFile(files["page 3"]); !strings.Contains(string(body), "World story 0, revised") {
+			t.Error("page 3 does not show the new headline")
 		}
 	})
 }

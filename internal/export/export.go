@@ -33,6 +33,7 @@ import (
 // their rel="next" links.
 type Target struct {
 	Path  string
+	Query string // "page=N" for a later page of a listing
 	Paged bool
 }
 
@@ -306,7 +307,7 @@ func (e *Exporter) run(ctx context.Context, tree string, targets <-chan Target, 
 		})
 	}
 	for t := range targets {
-		j := job{path: t.Path, paged: t.Paged}
+		j := job{path: t.Path, query: t.Query, paged: t.Paged}
 		if ctx.Err() != nil || !claim(j) {
 			continue // drain, so the producer is never stuck
 		}
@@ -338,7 +339,13 @@ func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu
 	e.Handler.ServeHTTP(rec, req)
 	res := rec.Result()
 	body := rec.Body.Bytes()
-	file := fileFor(j.path, j.query)
+	// nginx looks files up by the decoded path (a Chinese tag's page is a
+	// folder named in Chinese).
+	decoded, err := url.PathUnescape(j.path)
+	if err != nil {
+		decoded = j.path
+	}
+	file := fileFor(decoded, j.query)
 	switch {
 	case res.StatusCode == http.StatusOK:
 	case res.StatusCode == http.StatusMovedPermanently || res.StatusCode == http.StatusFound:
@@ -360,7 +367,7 @@ func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu
 				mu.Unlock()
 			}
 			if j.paged { // a shorter listing: its later pages go too
-				removeLaterPages(tree, j.path, pageOf(j.query))
+				removeLaterPages(tree, decoded, pageOf(j.query))
 			}
 		}
 		return false, nil
@@ -382,7 +389,7 @@ func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu
 				add(job{path: j.path, query: "page=" + u.Query().Get("page"), paged: true})
 			}
 		} else if incremental {
-			removeLaterPages(tree, j.path, pageOf(j.query))
+			removeLaterPages(tree, decoded, pageOf(j.query))
 		}
 	}
 	if strings.HasPrefix(j.path, "/sitemap") && strings.Contains(res.Header.Get("Content-Type"), "xml") {

@@ -2,12 +2,19 @@ package site
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
+
+	"newsdesk/internal/news"
+	"newsdesk/internal/store"
 )
 
 // Target is one public address for the static export.
 type Target struct {
 	Path string
+	// Query selects a later page of a listing ("page=3"); "" is page 1.
+	Query string
 	// Paged marks a listing: its further pages are found by following its
 	// rel="next" link, as a reader would.
 	Paged bool
@@ -112,4 +119,86 @@ func (s *Server) Paths(ctx context.Context, now time.Time, yield func(Target) er
 			return nil
 		}
 	}
+}
+
+// ExportTargets lists what a static export must rewrite after one change.
+// An edit that moves nothing (an update or correction of an article still
+// visible where it was, with the same tags) touches the article's page, the
+// one page of each listing it sits on, its language's home page, the
+// corrections page and the feeds: found by the article's rank in each
+// listing, so an edit costs the same among 100 or 100,000 articles. Any
+// other change (an article arriving, leaving or moving) shifts every later
+// page of its listings, which are then followed to their end. all is true
+// when every page may have changed.
+func (s *Server) ExportTargets(ctx context.Context, c store.Change, now time.Time) (targets []Target, prefixes []string, all bool, err error) {
+	paths, prefixes, all, err := s.AffectedPaths(ctx, c)
+	if err != nil || all {
+		return nil, nil, all, err
+	}
+	still := (c.Kind == news.ChangeUpdate || c.Kind == news.ChangeCorrect) && c.Details["from_path"] == "" && c.Details["from_tags"] == ""
+	var a news.Article
+	if still {
+		if a, err = s.store.ArticleByID(ctx, c.ArticleID); err != nil {
+			return nil, nil, false, err
+		}
+		still = a.VisibleAt(now) && a.Status != news.StatusRetracted
+	}
+	if !still {
+		for _, p := range paths {
+			targets = append(targets, Target{Path: escapeTagPath(p), Paged: strings.HasSuffix(p, "/")})
+		}
+		return targets, prefixes, false, nil
+	}
+	lang := "/" + a.Language + "/"
+	channels := map[string]bool{}
+	segs := strings.Split(a.ChannelPath, "/")
+	for i := range segs {
+		channels[lang+strings.Join(segs[:i+1], "/")+"/"] = true
+	}
+	page := func(p string, rank int) Target {
+		if n := rank/perPage + 1; n > 1 {
+			return Target{Path: p, Query: fmt.Sprintf("page=%d", n)}
+		}
+		return Target{Path: p}
+	}
+	for _, p := range paths {
+		switch {
+		case channels[p]:
+			ch := strings.TrimSuffix(strings.TrimPrefix(p, lang), "/")
+			scope := store.ChannelScope(ch)
+			pinned, err := s.store.Pinned(ctx, scope, a.ID)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			rank := 0
+			if !pinned {
+				if rank, err = s.store.ListingRank(ctx, a, a.Language, ch, "", scope, now); err != nil {
+					return nil, nil, false, err
+				}
+			}
+			targets = append(targets, page(p, rank))
+		case strings.HasPrefix(p, lang+"tags/"):
+			tag := strings.TrimSuffix(strings.TrimPrefix(p, lang+"tags/"), "/")
+			rank, err := s.store.ListingRank(ctx, a, a.Language, "", tag, "", now)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			targets = append(targets, page(tagURL(a.Language, tag), rank))
+		case p == lang+"corrections/":
+			targets = append(targets, Target{Path: p, Paged: true})
+		default:
+			targets = append(targets, Target{Path: p})
+		}
+	}
+	return targets, prefixes, false, nil
+}
+
+// escapeTagPath turns a tag page's decoded path (as AffectedPaths gives it,
+// for the cache) back into its URL, where the tag is one escaped segment.
+func escapeTagPath(p string) string {
+	segs := strings.SplitN(strings.TrimPrefix(p, "/"), "/", 3)
+	if len(segs) == 3 && segs[1] == "tags" && strings.HasSuffix(segs[2], "/") {
+		return tagURL(segs[0], strings.TrimSuffix(segs[2], "/"))
+	}
+	return p
 }

@@ -110,3 +110,40 @@ func (q *queries) VisibleMedia(ctx context.Context, now time.Time) ([]news.Media
 	}
 	return out, nil
 }
+
+// ListingRank is how many articles a listing shows before a: the visible,
+// listed articles released after it (or at the same time with a higher
+// id), in lang, under channel (its subtree; "" for none) and carrying tag
+// ("" for any), leaving out those pinned in exceptPinned. Page n of a
+// listing of size per holds ranks (n-1)*per to n*per-1, so an edit that
+// moves nothing touches one page.
+func (q *queries) ListingRank(ctx context.Context, a news.Article, lang, channel, tag, exceptPinned string, now time.Time) (int, error) {
+	where := `WHERE` + visibleAt + listed + `AND a.language = $2 AND (a.release_at > $3 OR (a.release_at = $3 AND a.id > $4))`
+	args := []any{now.UTC(), lang, a.ReleaseAt.UTC(), a.ID}
+	if channel != "" {
+		args = append(args, channel, likeEscaper.Replace(channel)+"/%")
+		where += fmt.Sprintf(` AND (c.path = $%d OR c.path LIKE $%d ESCAPE '\')`, len(args)-1, len(args))
+	}
+	if tag != "" {
+		args = append(args, tag)
+		where += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $%d)`, len(args))
+	}
+	if exceptPinned != "" {
+		args = append(args, exceptPinned)
+		where += fmt.Sprintf(` AND NOT EXISTS (SELECT 1 FROM pins p WHERE p.scope = $%d AND p.article_id = a.id)`, len(args))
+	}
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("listing rank of article %d: %w", a.ID, err)
+	}
+	return n, nil
+}
+
+// Pinned reports whether an article is pinned in scope.
+func (q *queries) Pinned(ctx context.Context, scope string, articleID int64) (bool, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM pins WHERE scope = $1 AND article_id = $2`, scope, articleID).Scan(&n); err != nil {
+		return false, fmt.Errorf("pin of article %d: %w", articleID, err)
+	}
+	return n > 0, nil
+}
