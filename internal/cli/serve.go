@@ -70,7 +70,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 			return err
 		}
 	}
-	portal, err := site.New(site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies()})
+	portal, err := site.New(site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies(),
+		BaseURL: env.Getenv("NEWSDESK_BASE_URL")})
 	if err != nil {
 		return err
 	}

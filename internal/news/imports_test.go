@@ -30,7 +30,7 @@ var allowedImports = map[string][]string{
 	"internal/api":             {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/editorial"},
 	"internal/editorial":       {"internal/news", "internal/store", "internal/markup"},
 	"internal/jobs":            {"internal/news", "internal/store"},
-	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup"},
+	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup", "internal/feed"},
 	"internal/cli":             {"*"},
 	"cmd/newsdesk":             {"internal/cli", "*"},
 }

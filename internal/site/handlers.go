@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"newsdesk/internal/feed"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -100,6 +101,15 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 		// The portal's own pages come before any channel or page lookup:
 		// nothing under these names is a channel or a page.
 		return s.reserved(w, r, f, lang, first)
+	}
+	if dir, name, ok := strings.Cut(rest, "/"+feed.RSSName); ok && name == "" {
+		return s.channelFeed(w, r, f, lang, dir, feed.RSSName)
+	}
+	if dir, name, ok := strings.Cut(rest, "/"+feed.AtomName); ok && name == "" {
+		return s.channelFeed(w, r, f, lang, dir, feed.AtomName)
+	}
+	if dir, name, ok := strings.Cut(rest, "/"+feed.JSONFeedName); ok && name == "" {
+		return s.channelFeed(w, r, f, lang, dir, feed.JSONFeedName)
 	}
 	if !strings.HasSuffix(rest, "/") {
 		if strings.Contains(rest[strings.LastIndexByte(rest, '/')+1:], ".") {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,13 @@ type Options struct {
 	// Sanitizer cleans bodies that are previewed before they are stored;
 	// New builds one when it is nil.
 	Sanitizer *markup.Sanitizer
+	// BaseURL (scheme and host, e.g. https://news.example.org) starts the
+	// absolute URLs of feeds, sitemaps, robots.txt and structured data;
+	// "" takes the request's host.
+	BaseURL string
+	// SitemapURLs is how many articles one monthly sitemap holds before
+	// the month splits; DefaultSitemapURLs when 0.
+	SitemapURLs int
 }
 
 // Server is the public portal as an http.Handler.
@@ -46,7 +54,10 @@ type Server struct {
 	assets    *web.Assets
 	sanitizer *markup.Sanitizer
 	trusted   []netip.Prefix
-	handler   http.Handler
+	base      string // Options.BaseURL without a trailing slash
+	// sitemapURLs is Options.SitemapURLs.
+	sitemapURLs int
+	handler     http.Handler
 	// lastFrame is the last frame loaded, so error pages keep the site's
 	// name, navigation and footer when the database fails.
 	lastFrame atomic.Pointer[frame]
@@ -60,6 +71,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
+	}
+	if opts.SitemapURLs <= 0 || opts.SitemapURLs > DefaultSitemapURLs {
+		opts.SitemapURLs = DefaultSitemapURLs
 	}
 	if opts.Sanitizer == nil {
 		opts.Sanitizer = markup.NewSanitizer()
@@ -88,7 +102,8 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
-		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies}
+		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies, base: strings.TrimSuffix(opts.BaseURL, "/"),
+		sitemapURLs: opts.SitemapURLs}
 	s.handler = web.AccessLog(s.log, s.trusted, web.SecurityHeaders(s.routes()))
 	return s, nil
 }

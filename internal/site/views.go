@@ -45,6 +45,8 @@ type pageData struct {
 	// Robots, when set, is the content of <meta name="robots">.
 	Robots     string
 	Alternates []alternate
+	// Feeds are the feeds covering the page, advertised in its head.
+	Feeds      []feedLink
 	Nav        []link
 	HomeActive bool
 	Crumbs     []link
@@ -164,6 +166,7 @@ func newPage(f frame, lang, activePath string) *pageData {
 			p.Footer = append(p.Footer, link{Name: pg.Title.In(lang, def), URL: "/" + lang + "/" + slug + "/"})
 		}
 	}
+	p.Feeds = feedLinks(f, lang, activePath)
 	p.Footer = append(p.Footer, link{Name: label(lang, "corrections_link"), URL: "/" + lang + "/corrections/"})
 	for _, other := range f.site.Languages {
 		if other != lang {
