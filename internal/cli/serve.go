@@ -91,7 +91,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)))
-	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(api.New(acc, ed, log))))
+	apiServer := api.New(acc, ed, log)
+	apiServer.BaseURL = env.Getenv("NEWSDESK_BASE_URL")
+	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(apiServer)))
 	mux.Handle("/", portal)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

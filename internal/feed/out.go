@@ -3,8 +3,11 @@ package feed
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"newsdesk/internal/news"
 )
 
 // Feed is a feed to write, in terms every output format shares: the writers
@@ -119,6 +122,13 @@ func Paths(lang, channelPath string) []string {
 // stays the same when the thing is renamed), specific what it is.
 func TagURI(authority string, date time.Time, specific string) string {
 	return fmt.Sprintf("tag:%s,%s:%s", authority, date.UTC().Format("2006-01-02"), specific)
+}
+
+// ArticleTag is an article's permanent identifier in feeds and ninjs: a
+// tag: URI from its id and the day it was created, which survives slug,
+// date and channel edits.
+func ArticleTag(authority string, a news.Article) string {
+	return TagURI(authority, a.CreatedAt, "article:"+strconv.FormatInt(a.ID, 10))
 }
 
 // Authority is the host name of a base URL, for tag URIs.

@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"time"
 
 	"newsdesk/internal/feed"
@@ -111,7 +110,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, f frame, lang, cha
 // edits.
 func feedItem(a news.Article, base, authority string, loc *time.Location, full bool) feed.Item {
 	it := feed.Item{
-		ID:  articleTag(a, authority),
+		ID:  feed.ArticleTag(authority, a),
 		URL: base + escapePath(a.Path(loc)), Title: a.Headline, Language: a.Language, Summary: a.Summary,
 		Author: a.Byline, Categories: a.Tags,
 		Published: a.ReleaseAt.In(loc), Updated: modifiedAt(a).In(loc),
@@ -128,11 +127,6 @@ func feedItem(a news.Article, base, authority string, loc *time.Location, full b
 	// Lead images: news.Article has no lead image yet (the media work adds
 	// one); when it does, set it.Image here from it, with its type and size.
 	return it
-}
-
-// articleTag is an article's permanent tag: URI.
-func articleTag(a news.Article, authority string) string {
-	return feed.TagURI(authority, a.CreatedAt, "article:"+strconv.FormatInt(a.ID, 10))
 }
 
 // modifiedAt is when an article last changed for readers, never before its
