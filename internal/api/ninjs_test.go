@@ -119,8 +119,8 @@ func TestNinjsOut(t *testing.T) {
 			// published story for anyone.
 			for _, tc := range []struct {
 				name, article, token string
-				status                int
-				pubstatus             string
+				status               int
+				pubstatus            string
 			}{
 				{"draft, no token", "grid", "", 404, ""},
 				{"draft, its editor", "grid", f.tokens["editor"], 200, "withheld"},
