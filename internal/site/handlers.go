@@ -280,6 +280,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, 
 	}
 	p := articlePage(f, a)
 	p.Canonical = canonical
+	s.shareMeta(r, p, f, a)
 	if a.Status == news.StatusRetracted {
 		// The record stays reachable, but search engines should drop it.
 		p.Robots = "noindex"

@@ -46,7 +46,11 @@ type pageData struct {
 	Robots     string
 	Alternates []alternate
 	// Feeds are the feeds covering the page, advertised in its head.
-	Feeds      []feedLink
+	Feeds []feedLink
+	// Meta are Open Graph and Twitter card tags; LD is the JSON-LD
+	// structured data (an article's NewsArticle), nil for none.
+	Meta       []metaTag
+	LD         any
 	Nav        []link
 	HomeActive bool
 	Crumbs     []link
