@@ -116,6 +116,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		(&jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}).Run(clockCtx)
 	}()
 	defer func() { stopClock(); <-clockDone }()
+	// Webhooks and WebSub pings follow the change log on every node; the
+	// database decides which node sends what.
+	notifyDone := make(chan struct{})
+	go func() {
+		defer close(notifyDone)
+		(&jobs.Notifier{Store: s, Now: time.Now, Log: log.With("job", "notifications"), BaseURL: base}).Run(clockCtx)
+	}()
+	defer func() { stopClock(); <-notifyDone }()
 	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ var allowedImports = map[string][]string{
 	"internal/admin":           {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/markup", "internal/sitefile", "internal/auth", "internal/editorial"},
 	"internal/api":             {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/editorial", "internal/feed"},
 	"internal/editorial":       {"internal/news", "internal/store", "internal/markup"},
-	"internal/jobs":            {"internal/news", "internal/store"},
+	"internal/jobs":            {"internal/news", "internal/store", "internal/feed"},
 	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup", "internal/feed"},
 	"internal/cli":             {"*"},
 	"cmd/newsdesk":             {"internal/cli", "*"},
