@@ -98,10 +98,8 @@ func lintRSS(data []byte) []string {
 	if ch.Language != "" && !languageCode.MatchString(ch.Language) {
 		bad("InvalidLanguage", "%q", ch.Language)
 	}
-	if ch.LastBuildDate != "" {
-		if _, err := time.Parse(time.RFC1123Z, ch.LastBuildDate); err != nil {
-			bad("InvalidRFC2822Date", "lastBuildDate %q", ch.LastBuildDate)
-		}
+	if ch.LastBuildDate != "" && !rfc822(ch.LastBuildDate) {
+		bad("InvalidRFC2822Date", "lastBuildDate %q", ch.LastBuildDate)
 	}
 	self := false
 	for _, l := range ch.AtomLinks {
@@ -134,7 +132,7 @@ func lintRSS(data []byte) []string {
 			}
 			guids[it.GUID.Value] = true
 		}
-		if _, err := time.Parse(time.RFC1123Z, it.PubDate); err != nil {
+		if it.PubDate != "" && !rfc822(it.PubDate) {
 			bad("InvalidRFC2822Date", "item %d pubDate %q", i, it.PubDate)
 		}
 		if e := it.Enclosure; e != nil && (e.URL == "" || e.Length == "" || e.Type == "" || !absolute(e.URL)) {
@@ -142,6 +140,17 @@ func lintRSS(data []byte) []string {
 		}
 	}
 	return out
+}
+
+// rfc822 reports whether s is an RFC 822 date as RSS uses it: a
+// four-digit year and a numeric or named zone.
+func rfc822(s string) bool {
+	for _, layout := range []string{time.RFC1123Z, time.RFC1123} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
@@ -177,8 +186,11 @@ func lintAtom(data []byte) []string {
 	}
 	var out []string
 	bad := func(class, format string, args ...any) { out = append(out, class+": "+fmt.Sprintf(format, args...)) }
-	if doc.XMLName.Space != nsAtom || doc.XMLName.Local != "feed" {
+	switch {
+	case doc.XMLName.Space != nsAtom:
 		bad("InvalidNamespace", "root is {%s}%s", doc.XMLName.Space, doc.XMLName.Local)
+	case doc.XMLName.Local != "feed":
+		bad("NotAFeed", "root is <%s>, want <feed>", doc.XMLName.Local)
 	}
 	checkLinks := func(where string, links []lintLink) (self, alternate bool) {
 		seen := map[string]bool{}
