@@ -231,9 +231,15 @@ func (n *Notifier) enqueue(ctx context.Context) (int, int, error) {
 			if err != nil {
 				return err
 			}
+			// News of a story readers cannot see yet (an embargoed import)
+			// waits until they can: partners must not learn of it early.
+			var due time.Time
+			if from := a.VisibleFrom(); from.After(now) && c.Kind != news.ChangeUnpublish && c.Kind != news.ChangeRetract {
+				due = from
+			}
 			for _, h := range hooks {
 				if _, err := tx.EnqueueDelivery(ctx, store.Delivery{WebhookID: h.ID, Kind: store.DeliveryWebhook, Target: h.URL,
-					Event: event, ChangeSeq: c.Seq, ArticleID: a.ID, Payload: string(body), CreatedAt: now}); err != nil {
+					Event: event, ChangeSeq: c.Seq, ArticleID: a.ID, Payload: string(body), CreatedAt: now, NextAttemptAt: due}); err != nil {
 					return err
 				}
 				enqueued++
@@ -245,13 +251,14 @@ func (n *Notifier) enqueue(ctx context.Context) (int, int, error) {
 			// feed, which then holds every change of the batch.
 			for _, p := range feed.Paths(a.Language, a.ChannelPath) {
 				topic := n.BaseURL + p
-				if pinged[topic] {
+				if key := topic + " " + due.String(); pinged[key] {
 					continue
+				} else {
+					pinged[key] = true
 				}
-				pinged[topic] = true
 				form := url.Values{"hub.mode": {"publish"}, "hub.url": {topic}}
 				if _, err := tx.EnqueueDelivery(ctx, store.Delivery{Kind: store.DeliveryWebSub, Target: site.WebSubHub,
-					Event: event, ChangeSeq: c.Seq, ArticleID: a.ID, Payload: form.Encode(), CreatedAt: now}); err != nil {
+					Event: event, ChangeSeq: c.Seq, ArticleID: a.ID, Payload: form.Encode(), CreatedAt: now, NextAttemptAt: due}); err != nil {
 					return err
 				}
 				enqueued++

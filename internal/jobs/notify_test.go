@@ -329,3 +329,51 @@ func TestNotifierTwoNodes(t *testing.T) {
 		})
 	}
 }
+
+// TestNotificationWaitsForEmbargo: news of an embargoed story is held
+// until readers can see it.
+func TestNotificationWaitsForEmbargo(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		rc := &receiver{secret: "embargo-secret-16", tries: map[string]int{}}
+		srv := httptest.NewServer(rc)
+		defer srv.Close()
+		if _, err := s.AddWebhook(ctx, srv.URL, rc.secret, schedT0); err != nil {
+			t.Fatal(err)
+		}
+		// As an embargoed import leaves it: published, visible from later.
+		lift := schedT0.Add(2 * time.Hour)
+		if err := s.InTx(ctx, func(tx *store.Tx) error {
+			ch, err := tx.CreateChannel(ctx, news.Channel{Slug: "news", Name: news.Localized{"en": "News"}})
+			if err != nil {
+				return err
+			}
+			id, err := tx.SaveArticle(ctx, news.Article{Language: "en", ChannelID: ch.ID, Headline: "Embargoed", Slug: "embargoed",
+				Status: news.StatusPublished, ReleaseAt: schedT0, EmbargoUntil: lift, CreatedAt: schedT0, UpdatedAt: schedT0, Version: 1})
+			if err != nil {
+				return err
+			}
+			_, err = tx.AppendChange(ctx, store.Change{At: schedT0, ArticleID: id, Kind: news.ChangePublish})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk := &schedClock{t: schedT0}
+		n := notifier(s, clk.Now)
+		for _, step := range []struct {
+			at   time.Time
+			want int
+		}{{schedT0, 0}, {lift.Add(-time.Second), 0}, {lift, 1}} {
+			clk.Set(step.at)
+			if _, err := n.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rc.mu.Lock()
+			got := len(rc.events)
+			rc.mu.Unlock()
+			if got != step.want {
+				t.Errorf("at %v: %d events, want %d", step.at, got, step.want)
+			}
+		}
+	})
+}

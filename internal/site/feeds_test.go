@@ -145,6 +145,20 @@ func TestFeeds(t *testing.T) {
 			if r := get(t, p, "/en/atom.xml", "If-None-Match", etag); r.status != 200 {
 				t.Errorf("the feed changed but If-None-Match still gives %d", r.status)
 			}
+
+			// With a WebSub hub configured, every feed names it.
+			if _, err := p.store.SetSetting(context.Background(), "websub_hub", "https://hub.example.org/"); err != nil {
+				t.Fatal(err)
+			}
+			for name, want := range map[string]string{
+				feed.RSSName:      `<atom:link rel="hub" href="https://hub.example.org/">`,
+				feed.AtomName:     `<link rel="hub" href="https://hub.example.org/">`,
+				feed.JSONFeedName: `"hubs": [`,
+			} {
+				if r := get(t, p, "/en/news/"+name); !strings.Contains(r.body, want) || !strings.Contains(r.body, "https://hub.example.org/") {
+					t.Errorf("%s does not name the hub:\n%.600s", name, r.body)
+				}
+			}
 		})
 	}
 }

@@ -181,16 +181,21 @@ func (tx *Tx) AdvanceNotificationCursor(ctx context.Context, from, to int64) (bo
 	return n == 1, nil
 }
 
-// EnqueueDelivery stores a message to send, due at once.
+// EnqueueDelivery stores a message to send, due at d.NextAttemptAt, or at
+// once when that is zero.
 func (q *queries) EnqueueDelivery(ctx context.Context, d Delivery) (int64, error) {
 	var webhook any
 	if d.WebhookID != 0 {
 		webhook = d.WebhookID
 	}
+	due := d.NextAttemptAt
+	if due.IsZero() {
+		due = d.CreatedAt
+	}
 	var id int64
 	err := q.q.QueryRowContext(ctx, `INSERT INTO deliveries (webhook_id, kind, target, event, change_seq, article_id, payload,
-		status, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8) RETURNING id`,
-		webhook, d.Kind, d.Target, d.Event, d.ChangeSeq, d.ArticleID, d.Payload, d.CreatedAt.UTC()).Scan(&id)
+		status, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9) RETURNING id`,
+		webhook, d.Kind, d.Target, d.Event, d.ChangeSeq, d.ArticleID, d.Payload, due.UTC(), d.CreatedAt.UTC()).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue %s delivery: %w", d.Kind, err)
 	}

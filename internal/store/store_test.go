@@ -77,10 +77,13 @@ func TestSiteSettingsRoundTrip(t *testing.T) {
 			BrowserNote:        news.Localized{"zh": "建议使用Chrome"},
 			FooterPages:        []string{"about-us", "contact-us", "legal-notice"},
 			RequireTwoFactor:   true,
+			FeedContent:        news.FeedFull,
+			LogoURL:            "/static/brand.png",
+			WebSubHub:          "https://hub.example.org/",
 		}
 		values := store.SiteSettings(want)
-		if len(values) != 10 {
-			t.Fatalf("SiteSettings has %d keys, want 10", len(values))
+		if len(values) != 13 {
+			t.Fatalf("SiteSettings has %d keys, want 13", len(values))
 		}
 		for key, value := range values {
 			changed, err := s.SetSetting(ctx, key, value)
