@@ -8,8 +8,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -247,4 +250,68 @@ func TestClusterPublishClock(t *testing.T) {
 		}
 		nodes[1].stop(t)
 	})
+}
+
+// TestClusterCacheInvalidation: two nodes serve an article from their page
+// caches; an edit made elsewhere (here, by this test's own connection)
+// reaches both through LISTEN/NOTIFY and each serves the new text right
+// after. The time it took is logged; bench/ measures it properly.
+func TestClusterCacheInvalidation(t *testing.T) {
+	dbURL := storetest.URL(t, "postgres")
+	nodes := startCluster(t, 2, dbURL)
+	mustCLI(t, t.TempDir(), regexp.MustCompile(`(?m)^site apply: `), "site", "apply", "--db", dbURL, seedFile(t, "seed-site.json"))
+	c := newNewsroomClient(t, dbURL)
+	ctx := context.Background()
+	draft := editorial.Draft{Language: "en", Channel: "news/world", Headline: "Cached story before", BodyHTML: "<p>Before.</p>"}
+	a, err := c.ed.Create(ctx, c.chief, "", draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err = c.ed.Transition(ctx, c.chief, "", a.ID, news.Step{Transition: news.TransitionPublish}); err != nil {
+		t.Fatal(err)
+	}
+	path := a.Path(c.loc)
+	fetch := func(nd *node) (string, string) {
+		t.Helper()
+		res, err := http.Get(nd.url + path[1:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.Header.Get("X-Cache"), string(body)
+	}
+	for _, nd := range nodes {
+		fetch(nd)
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			how, body := fetch(nd)
+			if how == "hit" && strings.Contains(body, "Cached story before") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s never served the article from its cache (X-Cache %q)", nd.name, how)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	draft.Headline = "Cached story after"
+	edited := time.Now()
+	if _, err := c.ed.Save(ctx, c.chief, "", a.ID, a.Version, draft, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, nd := range nodes {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			_, body := fetch(nd)
+			if strings.Contains(body, "Cached story after") {
+				t.Logf("%s served the edit %v after it was saved", nd.name, time.Since(edited).Round(time.Millisecond))
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s still serves the old page 10 s after the edit", nd.name)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 }

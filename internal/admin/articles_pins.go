@@ -113,6 +113,13 @@ func (s *Server) pinArticle(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
+		scopes := make([]string, 0, len(choices))
+		for _, c := range choices {
+			scopes = append(scopes, c.scope)
+		}
+		if _, err := tx.AppendChange(ctx, store.Change{At: s.now(), ArticleID: a.ID, Kind: news.ChangePins, Details: map[string]string{"scopes": strings.Join(scopes, "\n")}}); err != nil {
+			return err
+		}
 		_, err := tx.AppendAudit(ctx, s.auditEntry(r, "article.pin", "article "+itoa(a.ID), details))
 		return err
 	})

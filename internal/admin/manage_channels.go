@@ -271,6 +271,9 @@ func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) error {
 			if made, err = tx.CreateChannel(ctx, news.Channel{ParentID: cf.ParentID, Slug: cf.Slug, Name: cf.Names, Position: cf.Position, RequiresApproval: cf.Approval}); err != nil {
 				return err
 			}
+			if _, err := tx.AppendChange(ctx, store.Change{At: s.now(), Kind: news.ChangeSite, Details: map[string]string{"what": "channel " + made.Path}}); err != nil {
+				return err
+			}
 			_, err = tx.AppendAudit(ctx, s.auditEntry(r, "channel.create", made.Path, map[string]string{
 				"names": jsonText(cf.Names), "position": strconv.Itoa(cf.Position)}))
 			return err
@@ -355,6 +358,9 @@ func (s *Server) updateChannel(w http.ResponseWriter, r *http.Request) error {
 		if changed = len(details) > 0; !changed {
 			return nil
 		}
+		if _, err := tx.AppendChange(ctx, store.Change{At: s.now(), Kind: news.ChangeSite, Details: map[string]string{"what": "channel " + up.NewPath}}); err != nil {
+			return err
+		}
 		_, err = tx.AppendAudit(ctx, s.auditEntry(r, action, up.NewPath, details))
 		return err
 	})
@@ -393,6 +399,9 @@ func (s *Server) deleteChannel(w http.ResponseWriter, r *http.Request) error {
 			return errForbidden
 		}
 		if gone, err = tx.DeleteChannel(ctx, id); err != nil {
+			return err
+		}
+		if _, err := tx.AppendChange(ctx, store.Change{At: s.now(), Kind: news.ChangeSite, Details: map[string]string{"what": "channel " + gone.Path}}); err != nil {
 			return err
 		}
 		_, err = tx.AppendAudit(ctx, s.auditEntry(r, "channel.delete", gone.Path, map[string]string{"names": jsonText(gone.Name)}))

@@ -133,6 +133,9 @@ func (s *Server) savePage(w http.ResponseWriter, r *http.Request) error {
 		if changed = res.Changed(); !changed {
 			return nil
 		}
+		if _, err := tx.AppendChange(ctx, store.Change{At: s.now(), Kind: news.ChangeSite, Details: map[string]string{"what": "page " + slug}}); err != nil {
+			return err
+		}
 		_, err = tx.AppendAudit(ctx, s.auditEntry(r, "page.save", slug, map[string]string{
 			"created": fmt.Sprint(isNew), "titles": jsonText(pg.Title)}))
 		return err

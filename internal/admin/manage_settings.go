@@ -138,6 +138,9 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		}
 		sort.Strings(changed)
 		details["changed"] = strings.Join(changed, ", ")
+		if _, err := tx.AppendChange(ctx, store.Change{At: s.now(), Kind: news.ChangeSite, Details: map[string]string{"what": "settings"}}); err != nil {
+			return err
+		}
 		_, err = tx.AppendAudit(ctx, s.auditEntry(r, "settings.update", "site", details))
 		return err
 	})

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"newsdesk/internal/accounts"
@@ -19,6 +20,8 @@ import (
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/metrics"
+	"newsdesk/internal/pagecache"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -70,10 +73,25 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 			return err
 		}
 	}
-	portal, err := site.New(site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies(),
-		BaseURL: env.Getenv("NEWSDESK_BASE_URL")})
+	var m *metrics.Metrics // nil without --metrics-addr: nothing measured
+	if cfg.MetricsAddr != "" {
+		m = metrics.New()
+	}
+	siteOpts := site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies(),
+		BaseURL: env.Getenv("NEWSDESK_BASE_URL")}
+	if !cfg.Dev { // in development templates change under the cache's feet
+		siteOpts.Cache = &pagecache.Options{}
+		if m != nil {
+			siteOpts.Cache.Rendered = m.ObserveRender
+		}
+	}
+	portal, err := site.New(siteOpts)
 	if err != nil {
 		return err
+	}
+	if cache := portal.Cache(); cache != nil {
+		stopCache := followChanges(ctx, s, portal, cache, log.With("job", "page-cache"))
+		defer stopCache()
 	}
 	acc := accounts.New(s, log)
 	acc.Issuer = "Newsdesk"
@@ -89,12 +107,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/admin/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)))
 	apiServer := api.New(acc, ed, log)
 	apiServer.BaseURL = env.Getenv("NEWSDESK_BASE_URL")
-	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(apiServer)))
-	mux.Handle("/", portal)
+	limitedPortal, limitedAPI, stopLimits := withLimits(ctx, cfg, s, log, portal, apiServer)
+	defer stopLimits()
+	surfaces := map[string]http.Handler{
+		"/admin/": web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)),
+		"/api/":   web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(limitedAPI)),
+		"/":       limitedPortal,
+	}
+	mux := http.NewServeMux()
+	for prefix, h := range surfaces {
+		if m != nil {
+			h = m.Middleware(surfaceName(prefix), routeOf(prefix), h)
+		}
+		mux.Handle(prefix, h)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -109,11 +137,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect())
+	clock := &jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}
+	if m != nil {
+		clock.Published = m.ObservePublish
+		stopMetrics, err := serveMetrics(ctx, cfg.MetricsAddr, m, s, portal, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	clockCtx, stopClock := context.WithCancel(ctx)
 	clockDone := make(chan struct{})
 	go func() {
 		defer close(clockDone)
-		(&jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}).Run(clockCtx)
+		clock.Run(clockCtx)
 	}()
 	defer func() { stopClock(); <-clockDone }()
 	// Webhooks and WebSub pings follow the change log on every node; the
@@ -181,4 +218,28 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) error {
 	}
 	log.Info("demo site loaded", "articles", res.Articles.Total)
 	return nil
+}
+
+// followChanges keeps the page cache current: the change log is polled every
+// second and, on PostgreSQL, read at once when any node announces a change;
+// a node that lost the announcements clears its cache. It returns the
+// function that stops it.
+func followChanges(ctx context.Context, s *store.Store, portal *site.Server, cache *pagecache.Cache, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	wake := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s.WatchChanges(ctx, func(reconnected bool) {
+			if reconnected {
+				log.Warn("change notifications resumed: clearing the page cache")
+				cache.Clear()
+			}
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		}, func(err error) { log.Warn("change notifications lost; reconnecting", "err", err) })
+	})
+	wg.Go(func() { portal.FollowChanges(ctx, cache, time.Second, wake) })
+	return func() { cancel(); wg.Wait() }
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"newsdesk/internal/mail"
@@ -26,12 +27,17 @@ type Config struct {
 	// from (smtp://user:pass@host:587?from=ADDRESS).
 	SMTP string
 
-	Addr          string
-	Demo          bool
-	AutoMigrate   bool
-	Dev           bool
-	TrustedProxy  string // comma-separated CIDRs; see TrustedProxies
-	MetricsAddr   string
+	Addr         string
+	Demo         bool
+	AutoMigrate  bool
+	Dev          bool
+	TrustedProxy string // comma-separated CIDRs; see TrustedProxies
+	MetricsAddr  string
+	// SearchRate and APIRate are how many requests a minute one client
+	// (an IP address) may make to search and to the API, over all nodes;
+	// 0 turns the limit off.
+	SearchRate    int
+	APIRate       int
 	trustedParsed []netip.Prefix
 }
 
@@ -63,6 +69,22 @@ func (c *Config) BindServe(fs *flag.FlagSet, getenv Getenv) {
 	fs.BoolVar(&c.Dev, "dev", false, "read templates and assets from disk on every request (development)")
 	fs.StringVar(&c.TrustedProxy, "trusted-proxy", env(getenv, "trusted-proxy", ""), "`CIDR,...` of proxies whose X-Forwarded-* headers are believed")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env(getenv, "metrics-addr", ""), "listen `ADDR` for /metrics (off when empty)")
+	fs.IntVar(&c.SearchRate, "search-rate", envInt(getenv, "search-rate", 60), "searches a minute one client may make (`N`, 0: no limit)")
+	fs.IntVar(&c.APIRate, "api-rate", envInt(getenv, "api-rate", 600), "API requests a minute one client may make (`N`, 0: no limit)")
+}
+
+// envInt is env for a number; a value that is not one keeps the default
+// and is reported by Validate through the flag's own parsing.
+func envInt(getenv Getenv, name string, def int) int {
+	v := env(getenv, name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1 // Validate names it
+	}
+	return n
 }
 
 // Validate checks the values and fills derived defaults (media and index
@@ -96,6 +118,12 @@ func (c *Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 			return fmt.Errorf("--addr %q: %w", c.Addr, err)
 		}
+	}
+	if c.SearchRate < 0 {
+		return fmt.Errorf("--search-rate (or NEWSDESK_SEARCH_RATE): want a number of requests a minute, 0 or more")
+	}
+	if c.APIRate < 0 {
+		return fmt.Errorf("--api-rate (or NEWSDESK_API_RATE): want a number of requests a minute, 0 or more")
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {

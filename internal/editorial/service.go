@@ -173,13 +173,14 @@ func (s *Service) Save(ctx context.Context, actor news.User, ip string, id, base
 			return err
 		}
 		if live {
+			details := news.MovedFrom(old, a, loc)
 			if from, to := old.Path(loc), a.Path(loc); from != to {
 				if err := tx.AddRedirect(ctx, from, to, now); err != nil {
 					return err
 				}
 			}
 			if a.VisibleAt(now) {
-				if _, err := tx.AppendChange(ctx, store.Change{At: now, ArticleID: a.ID, Kind: news.ChangeUpdate}); err != nil {
+				if _, err := tx.AppendChange(ctx, store.Change{At: now, ArticleID: a.ID, Kind: news.ChangeUpdate, Details: details}); err != nil {
 					return err
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -234,7 +235,11 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 			kind = news.ChangeUnpublish
 		}
 		if kind != news.ChangeNone {
-			if _, err := tx.AppendChange(ctx, store.Change{At: now, ArticleID: id, Kind: kind, Details: map[string]string{"source": "import", "uri": incoming.URI}}); err != nil {
+			details := map[string]string{"source": "import", "uri": incoming.URI}
+			if exists {
+				maps.Copy(details, news.MovedFrom(old, incoming, site.Location()))
+			}
+			if _, err := tx.AppendChange(ctx, store.Change{At: now, ArticleID: id, Kind: kind, Details: details}); err != nil {
 				return err
 			}
 		}

@@ -28,6 +28,9 @@ type PublishClock struct {
 	// Poll bounds how long the clock sleeps, so schedules made on another
 	// node are seen in time. Defaults to one second.
 	Poll time.Duration
+	// Published, when set, hears each publication's delay after its due
+	// time (metrics).
+	Published func(delay time.Duration)
 }
 
 // Result counts what one pass did.
@@ -60,6 +63,9 @@ func (c *PublishClock) RunOnce(ctx context.Context) (Result, error) {
 			}
 			for _, d := range done { // the others were published by another node
 				delay := now.Sub(d.VisibleFrom)
+				if c.Published != nil {
+					c.Published(delay)
+				}
 				res.Published++
 				res.MaxDelay = max(res.MaxDelay, delay)
 				if delay > Late {

@@ -30,7 +30,10 @@ var allowedImports = map[string][]string{
 	"internal/api":             {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/editorial", "internal/feed"},
 	"internal/editorial":       {"internal/news", "internal/store", "internal/markup"},
 	"internal/jobs":            {"internal/news", "internal/store", "internal/feed"},
-	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup", "internal/feed"},
+	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup", "internal/pagecache", "internal/feed"},
+	"internal/pagecache":       {},
+	"internal/metrics":         {},
+	"internal/ratelimit":       {"internal/store"},
 	"internal/cli":             {"*"},
 	"cmd/newsdesk":             {"internal/cli", "*"},
 }

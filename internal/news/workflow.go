@@ -2,6 +2,7 @@ package news
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -81,7 +82,13 @@ const (
 	ChangeCorrect   ChangeKind = "correct"
 	ChangeUnpublish ChangeKind = "unpublish"
 	ChangeRetract   ChangeKind = "retract"
-	ChangeNone      ChangeKind = ""
+	// ChangeSite is a site-wide edit (settings, channels, footer pages):
+	// any page may show it. It names no article (article 0).
+	ChangeSite ChangeKind = "site"
+	// ChangePins reorders the lead stories of one home page or listing
+	// (details: scope); the article is the one pinned or unpinned.
+	ChangePins ChangeKind = "pins"
+	ChangeNone ChangeKind = ""
 )
 
 // Apply moves a along the workflow, or refuses with a *TransitionError. It
@@ -199,4 +206,21 @@ func Apply(a Article, st Step) (Article, ChangeKind, error) {
 // at now: visible and not retracted.
 func (a Article) Listed(now time.Time) bool {
 	return a.VisibleAt(now) && a.Status != StatusRetracted
+}
+
+// MovedFrom describes, for the change log, where a changed article was
+// before: its previous URL path when that changed, and its previous tags
+// (one per line) when they changed. Caches use it to drop the listings it left.
+func MovedFrom(before, after Article, loc *time.Location) map[string]string {
+	d := map[string]string{}
+	if before.ReleaseAt.IsZero() || after.ReleaseAt.IsZero() {
+		return d
+	}
+	if from, to := before.Path(loc), after.Path(loc); from != to {
+		d["from_path"] = from
+	}
+	if !slices.Equal(before.Tags, after.Tags) {
+		d["from_tags"] = strings.Join(before.Tags, "\n")
+	}
+	return d
 }

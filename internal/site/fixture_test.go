@@ -12,6 +12,7 @@ import (
 
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/pagecache"
 	"newsdesk/internal/site"
 	"newsdesk/internal/sitefile"
 	"newsdesk/internal/store"
@@ -47,6 +48,18 @@ type portal struct {
 
 func newPortal(t testing.TB, dialect string) *portal {
 	t.Helper()
+	return newPortalWith(t, dialect, nil)
+}
+
+// newCachedPortal is a portal behind its page cache, kept current by
+// FollowChanges as `newsdesk serve` does.
+func newCachedPortal(t testing.TB, dialect string) *portal {
+	t.Helper()
+	return newPortalWith(t, dialect, &pagecache.Options{})
+}
+
+func newPortalWith(t testing.TB, dialect string, cache *pagecache.Options) *portal {
+	t.Helper()
 	ctx := context.Background()
 	s := storetest.New(t, dialect)
 	siteJSON, err := os.ReadFile(filepath.Join(repoRoot, "testdata/seed/seed-site.json"))
@@ -68,9 +81,25 @@ func newPortal(t testing.TB, dialect string) *portal {
 			t.Fatalf("import %s: %v", name, r.Err)
 		}
 	}
-	srv, err := site.New(site.Options{Store: s, Now: clk.Now, Log: slog.New(slog.DiscardHandler)})
+	srv, err := site.New(site.Options{Store: s, Now: clk.Now, Log: slog.New(slog.DiscardHandler), Cache: cache})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c := srv.Cache(); c != nil {
+		ctx, cancel := context.WithCancel(ctx)
+		wake := make(chan struct{}, 1)
+		done := make(chan struct{}, 2)
+		go func() {
+			defer func() { done <- struct{}{} }()
+			s.WatchChanges(ctx, func(bool) {
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			}, nil)
+		}()
+		go func() { defer func() { done <- struct{}{} }(); srv.FollowChanges(ctx, c, time.Second, wake) }()
+		t.Cleanup(func() { cancel(); <-done; <-done })
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)

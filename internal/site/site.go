@@ -15,6 +15,7 @@ import (
 
 	"newsdesk/internal/markup"
 	"newsdesk/internal/news"
+	"newsdesk/internal/pagecache"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
 )
@@ -43,6 +44,9 @@ type Options struct {
 	// SitemapURLs is how many articles one monthly sitemap holds before
 	// the month splits; DefaultSitemapURLs when 0.
 	SitemapURLs int
+	// Cache, when set, keeps rendered pages in memory (see Server.Cache and
+	// FollowChanges, which must then run to keep them current).
+	Cache *pagecache.Options
 }
 
 // Server is the public portal as an http.Handler.
@@ -58,6 +62,8 @@ type Server struct {
 	// sitemapURLs is Options.SitemapURLs.
 	sitemapURLs int
 	handler     http.Handler
+	cache       *pagecache.Cache // nil when pages are rendered every time
+	followed    atomic.Int64     // last change applied to the cache
 	// lastFrame is the last frame loaded, so error pages keep the site's
 	// name, navigation and footer when the database fails.
 	lastFrame atomic.Pointer[frame]
@@ -104,9 +110,17 @@ func New(opts Options) (*Server, error) {
 	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
 		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies, base: strings.TrimSuffix(opts.BaseURL, "/"),
 		sitemapURLs: opts.SitemapURLs}
-	s.handler = web.AccessLog(s.log, s.trusted, web.SecurityHeaders(s.routes()))
+	var h http.Handler = s.routes()
+	if opts.Cache != nil {
+		s.cache = pagecache.New(h, *opts.Cache)
+		h = s.cache
+	}
+	s.handler = web.AccessLog(s.log, s.trusted, web.SecurityHeaders(h))
 	return s, nil
 }
+
+// Cache is the page cache, nil when Options.Cache was not set.
+func (s *Server) Cache() *pagecache.Cache { return s.cache }
 
 // ServeHTTP serves the portal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -39,6 +39,9 @@ func Apply(ctx context.Context, s *store.Store, san *markup.Sanitizer, data []by
 			return err
 		}
 		// The operator at the command line changed the site: on the record.
+		if _, err := tx.AppendChange(ctx, store.Change{At: time.Now(), Kind: news.ChangeSite, Details: map[string]string{"what": "site apply"}}); err != nil {
+			return err
+		}
 		_, err = tx.AppendAudit(ctx, store.AuditEntry{At: time.Now(), Actor: "cli", Action: "settings.apply", Target: "site",
 			Details: map[string]string{"settings": strconv.Itoa(res.Settings), "channels": strconv.Itoa(res.Channels), "pages": strconv.Itoa(res.Pages)}})
 		return err

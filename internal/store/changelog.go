@@ -43,6 +43,10 @@ func (tx *Tx) AppendChange(ctx context.Context, c Change) (Change, error) {
 		c.Seq, c.At, c.ArticleID, string(c.Kind), string(details)); err != nil {
 		return c, fmt.Errorf("change log: %w", err)
 	}
+	if err := tx.d.notifyChange(ctx, tx.tx, c.Seq); err != nil {
+		return c, fmt.Errorf("change log: %w", err)
+	}
+	tx.changed = true
 	return c, nil
 }
 
@@ -70,4 +74,14 @@ func (q *queries) Changes(ctx context.Context, after int64, limit int) ([]Change
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// LastChange is the seq of the newest change, 0 when the log is empty:
+// where a follower that starts with nothing to catch up on begins.
+func (q *queries) LastChange(ctx context.Context) (int64, error) {
+	var last sql.NullInt64
+	if err := q.q.QueryRowContext(ctx, `SELECT MAX(seq) FROM change_log`).Scan(&last); err != nil {
+		return 0, fmt.Errorf("change log: %w", err)
+	}
+	return last.Int64, nil
 }

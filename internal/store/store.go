@@ -24,6 +24,8 @@ type Store struct {
 	// Path is the SQLite file, "" for PostgreSQL; media and index folders
 	// default to live beside it.
 	Path string
+	// watchers hear of changes committed through this Store at once.
+	watchers *watchers
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -43,7 +45,8 @@ type queries struct {
 // Tx is one open transaction; its methods are the Store's.
 type Tx struct {
 	queries
-	tx *sql.Tx
+	tx      *sql.Tx
+	changed bool // appended to the change log: tell local watchers on commit
 }
 
 // DefaultURL is where Newsdesk keeps its data when nothing else is said.
@@ -101,7 +104,7 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", redact(dbURL), err)
 	}
-	return &Store{queries: queries{q: db, d: d}, db: db, d: d, Path: path}, nil
+	return &Store{queries: queries{q: db, d: d}, db: db, d: d, Path: path, watchers: &watchers{}}, nil
 }
 
 // redact hides a password in a database URL before it reaches a message.
@@ -144,6 +147,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if tx.changed {
+		s.watchers.signal()
 	}
 	return nil
 }
