@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -73,12 +74,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 			return err
 		}
 	}
+	// One base URL for every absolute link the portal, the API and the
+	// notifier write: never the request's Host, which a reader could forge
+	// into a cached page.
+	base := publicBase(env.Getenv("NEWSDESK_BASE_URL"), cfg.Addr)
 	var m *metrics.Metrics // nil without --metrics-addr: nothing measured
 	if cfg.MetricsAddr != "" {
 		m = metrics.New()
 	}
 	siteOpts := site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies(),
-		BaseURL: env.Getenv("NEWSDESK_BASE_URL")}
+		BaseURL: base}
 	if !cfg.Dev { // in development templates change under the cache's feet
 		siteOpts.Cache = &pagecache.Options{}
 		if m != nil {
@@ -95,11 +100,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	}
 	acc := accounts.New(s, log)
 	acc.Issuer = "Newsdesk"
-	base := env.Getenv("NEWSDESK_BASE_URL")
-	if base == "" {
-		base = "http://" + cfg.Addr
-	}
-	withMail(acc, &cfg, strings.TrimSuffix(base, "/"))
+	withMail(acc, &cfg, base)
 	san := markup.NewSanitizer()
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: time.Now, Log: log}
 	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),
@@ -108,7 +109,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		return err
 	}
 	apiServer := api.New(acc, ed, log)
-	apiServer.BaseURL = env.Getenv("NEWSDESK_BASE_URL")
+	apiServer.BaseURL = base
 	limitedPortal, limitedAPI, stopLimits := withLimits(ctx, cfg, s, log, portal, apiServer)
 	defer stopLimits()
 	surfaces := map[string]http.Handler{
@@ -242,4 +243,21 @@ func followChanges(ctx context.Context, s *store.Store, portal *site.Server, cac
 	})
 	wg.Go(func() { portal.FollowChanges(ctx, cache, time.Second, wake) })
 	return func() { cancel(); wg.Wait() }
+}
+
+// publicBase is the scheme and host public links start with:
+// NEWSDESK_BASE_URL, else http:// and the listening address, with a
+// loopback host in place of an unspecified one (":8080", "0.0.0.0:8080").
+func publicBase(configured, addr string) string {
+	if configured != "" {
+		return strings.TrimSuffix(configured, "/")
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

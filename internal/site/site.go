@@ -38,8 +38,9 @@ type Options struct {
 	// New builds one when it is nil.
 	Sanitizer *markup.Sanitizer
 	// BaseURL (scheme and host, e.g. https://news.example.org) starts the
-	// absolute URLs of feeds, sitemaps, robots.txt and structured data;
-	// "" takes the request's host.
+	// absolute URLs of feeds, sitemaps, robots.txt and structured data.
+	// serve always sets it; "" (tests, embedding without a cache) takes the
+	// request's host, which must not be used behind the page cache.
 	BaseURL string
 	// SitemapURLs is how many articles one monthly sitemap holds before
 	// the month splits; DefaultSitemapURLs when 0.
