@@ -46,15 +46,16 @@ func (q *queries) FeedArticles(ctx context.Context, fq FeedQuery) ([]news.Articl
 	}
 	args = append(args, fq.Limit)
 	where += fmt.Sprintf(` ORDER BY a.release_at DESC, a.id DESC LIMIT $%d`, len(args))
-	var list []news.Article
-	var err error
-	if fq.Bodies {
-		list, err = q.fullArticleList(ctx, where, args...)
-	} else {
-		list, err = q.articleList(ctx, where, args...)
-	}
+	// Rows are sorted without their bodies, which are then read for the
+	// few that made the cut: sorting thousands of bodies is what costs.
+	list, err := q.articleList(ctx, where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("feed articles: %w", err)
+	}
+	if fq.Bodies {
+		if err := q.fillBodies(ctx, list); err != nil {
+			return nil, err
+		}
 	}
 	if err := q.fillTags(ctx, list); err != nil {
 		return nil, err
@@ -62,29 +63,31 @@ func (q *queries) FeedArticles(ctx context.Context, fq FeedQuery) ([]news.Articl
 	return list, nil
 }
 
-// fullArticleList is articleList with the bodies.
-func (q *queries) fullArticleList(ctx context.Context, where string, args ...any) ([]news.Article, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+articleColumns+articleFrom+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []news.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
-// fillTags loads the tags of a list of articles in one query.
-func (q *queries) fillTags(ctx context.Context, list []news.Article) error {
+// fillBodies loads the bodies of a list of articles in one query.
+func (q *queries) fillBodies(ctx context.Context, list []news.Article) error {
 	if len(list) == 0 {
 		return nil
 	}
+	idx, marks, args := idList(list)
+	rows, err := q.q.QueryContext(ctx, `SELECT id, body_html FROM articles WHERE id IN (`+marks+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("article bodies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			return fmt.Errorf("article bodies: %w", err)
+		}
+		list[idx[id]].BodyHTML = body
+	}
+	return rows.Err()
+}
+
+// idList indexes a list of articles by id and gives the placeholders and
+// arguments of an IN (...) over their ids.
+func idList(list []news.Article) (map[int64]int, string, []any) {
 	idx := map[int64]int{}
 	marks := make([]string, len(list))
 	args := make([]any, len(list))
@@ -93,8 +96,17 @@ func (q *queries) fillTags(ctx context.Context, list []news.Article) error {
 		marks[i] = fmt.Sprintf("$%d", i+1)
 		args[i] = a.ID
 	}
+	return idx, strings.Join(marks, ", "), args
+}
+
+// fillTags loads the tags of a list of articles in one query.
+func (q *queries) fillTags(ctx context.Context, list []news.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	idx, marks, args := idList(list)
 	rows, err := q.q.QueryContext(ctx, `SELECT article_id, tag FROM article_tags WHERE article_id IN (`+
-		strings.Join(marks, ", ")+`) ORDER BY article_id, tag`, args...)
+		marks+`) ORDER BY article_id, tag`, args...)
 	if err != nil {
 		return fmt.Errorf("article tags: %w", err)
 	}

@@ -43,7 +43,15 @@ CREATE TABLE notification_cursor (
 );
 INSERT INTO notification_cursor (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM change_log;
 
+-- Feeds and sitemaps read the newest releases first and stop after a
+-- few dozen: these let the database walk releases in order instead of
+-- sorting every visible article.
+CREATE INDEX articles_language_release ON articles (language, release_at);
+CREATE INDEX articles_release ON articles (release_at);
+
 -- +goose Down
+DROP INDEX articles_release;
+DROP INDEX articles_language_release;
 DROP TABLE notification_cursor;
 DROP TABLE deliveries;
 DROP TABLE webhooks;
