@@ -162,6 +162,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		(&jobs.Notifier{Store: s, Now: time.Now, Log: log.With("job", "notifications"), BaseURL: base}).Run(clockCtx)
 	}()
 	defer func() { stopClock(); <-notifyDone }()
+	statsDone := make(chan struct{})
+	go func() {
+		defer close(statsDone)
+		(&jobs.Statistics{Store: s, Log: log.With("job", "statistics")}).Run(clockCtx)
+	}()
+	defer func() { stopClock(); <-statsDone }()
 	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {
 		return err
 	}
