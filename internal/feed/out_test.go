@@ -181,3 +181,28 @@ func TestPaths(t *testing.T) {
 		t.Errorf("Paths = %s", got)
 	}
 }
+
+// TestRSSItemLanguages: a mixed-language RSS feed names each item's
+// language in dc:language; a one-language feed says it once.
+func TestRSSItemLanguages(t *testing.T) {
+	f := sampleFeed(false)
+	f.SelfURL = "https://news.example.org/feed.xml"
+	var mixed, one bytes.Buffer
+	if err := WriteRSS(&mixed, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := gofeed.NewParser().ParseString(mixed.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Items[0].DublinCoreExt == nil || len(got.Items[1].DublinCoreExt.Language) != 1 || got.Items[1].DublinCoreExt.Language[0] != "zh" {
+		t.Errorf("item languages: %s", mixed.String())
+	}
+	f.Language = "en"
+	if err := WriteRSS(&one, f); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(one.String(), "dc:language") || !strings.Contains(one.String(), "<language>en</language>") {
+		t.Errorf("one-language feed:\n%s", one.String())
+	}
+}

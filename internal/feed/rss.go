@@ -51,6 +51,7 @@ type rssItem struct {
 	Description string        `xml:"description,omitempty"`
 	Content     string        `xml:"content:encoded,omitempty"`
 	Creator     string        `xml:"dc:creator,omitempty"`
+	Language    string        `xml:"dc:language,omitempty"`
 	Categories  []string      `xml:"category"`
 	GUID        rssGUID       `xml:"guid"`
 	PubDate     string        `xml:"pubDate"`
@@ -102,6 +103,9 @@ func WriteRSS(w io.Writer, f Feed) error {
 			Creator: it.Author, Categories: it.Categories,
 			GUID:    rssGUID{IsPermaLink: "false", Value: it.ID},
 			PubDate: rssDate(it.Published),
+		}
+		if f.Language == "" {
+			ri.Language = it.Language // RSS has no item language; Dublin Core does
 		}
 		if ri.Description == "" && ri.Content != "" {
 			ri.Description = ri.Content
