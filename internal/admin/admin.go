@@ -14,6 +14,7 @@ import (
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -47,6 +48,9 @@ type Options struct {
 	// PreviewLink makes signed, expiring preview links for reviewers
 	// without an account (the portal's site.Server.PreviewLink).
 	PreviewLink PreviewLinker
+	// Media is the media library; without it the library pages and the
+	// editor's image and download choices are left out.
+	Media *media.Service
 }
 
 // Server is the newsroom as an http.Handler mounted at /admin/.
@@ -61,6 +65,7 @@ type Server struct {
 	editorial   *editorial.Service
 	preview     func(w http.ResponseWriter, r *http.Request, a news.Article) error
 	previewLink PreviewLinker
+	media       *media.Service
 	render      *renderer
 	assets      *web.Assets
 	handler     http.Handler
@@ -100,7 +105,8 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	s := &Server{store: opts.Store, accounts: opts.Accounts, san: opts.Sanitizer, log: opts.Log, now: opts.Now,
-		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview, previewLink: opts.PreviewLink}
+		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview, previewLink: opts.PreviewLink,
+		media: opts.Media}
 	s.sessions = newSessionManager(opts.Store, opts.IdleTimeout, opts.Lifetime, s.now)
 	s.handler = s.routes()
 	return s, nil

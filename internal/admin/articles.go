@@ -226,18 +226,20 @@ func formatLocal(t time.Time, loc *time.Location) string {
 type articleForm struct {
 	Headline, Subheading, Slug, Language, Channel, Summary, Body string
 	Byline, Source, Editor, Tags, Embargo                        string
+	// Media: the lead image and downloads (see articles_media.go).
+	Media articleMediaForm
 }
 
 func formOfArticle(a news.Article, loc *time.Location) articleForm {
 	return articleForm{Headline: a.Headline, Subheading: a.Subheading, Slug: a.Slug, Language: a.Language, Channel: a.ChannelPath,
 		Summary: a.Summary, Body: a.BodyHTML, Byline: a.Byline, Source: a.Source, Editor: a.Editor,
-		Tags: strings.Join(a.Tags, ", "), Embargo: formatLocal(a.EmbargoUntil, loc)}
+		Tags: strings.Join(a.Tags, ", "), Embargo: formatLocal(a.EmbargoUntil, loc), Media: mediaFormOfArticle(a)}
 }
 
 func formOfRequest(f url.Values) articleForm {
 	return articleForm{Headline: f.Get("headline"), Subheading: f.Get("subheading"), Slug: f.Get("slug"), Language: f.Get("language"),
 		Channel: f.Get("channel"), Summary: f.Get("summary"), Body: f.Get("body"), Byline: f.Get("byline"), Source: f.Get("source"),
-		Editor: f.Get("editor"), Tags: f.Get("tags"), Embargo: f.Get("embargo")}
+		Editor: f.Get("editor"), Tags: f.Get("tags"), Embargo: f.Get("embargo"), Media: mediaFormOfRequest(f)}
 }
 
 // tagSeparators split the tags field: commas as typed on English and
@@ -265,6 +267,7 @@ func (f articleForm) draft(loc *time.Location) (editorial.Draft, error) {
 	if d.EmbargoUntil, err = parseLocal(f.Embargo, loc); err != nil {
 		v.Add("embargo", "%s", err.Error())
 	}
+	d.Media = f.Media.draft(v)
 	return d, v.Err()
 }
 
@@ -300,6 +303,9 @@ type editData struct {
 	// editor.js) and styles are there; without them the body is a plain
 	// textarea.
 	EditorJS, EditorCSS bool
+	// Media is the choice of lead image and downloads, when the newsroom
+	// has a media library.
+	Media *mediaChoice
 }
 
 type correctionView struct{ At, Note string }
@@ -393,6 +399,9 @@ func (s *Server) newArticleView(r *http.Request, f articleForm) (*page, error) {
 	d := &editData{New: true, Action: "/admin/articles", Fields: articleFields(p, f, siteLanguages(site), channels, zone),
 		CanSave: true, Zone: zone}
 	d.EditorJS, d.EditorCSS = s.editorAssets()
+	if d.Media, err = s.mediaChoice(ctx, f.Media); err != nil {
+		return nil, err
+	}
 	p.Data = d
 	return p, nil
 }
@@ -498,6 +507,9 @@ func (s *Server) editView(r *http.Request, a news.Article, f *articleForm, versi
 	}
 	channels := channelChoices(u, tree, site, p.Lang, news.ActionEditArticle, a.AuthorID, a.ChannelPath)
 	d.Fields = articleFields(p, *f, langs, channels, loc.String())
+	if d.Media, err = s.mediaChoice(ctx, f.Media); err != nil {
+		return nil, err
+	}
 	if c, ok := tree.ByPath(a.ChannelPath); ok {
 		d.Approval = c.RequiresApproval
 	}

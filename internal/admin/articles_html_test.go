@@ -49,13 +49,21 @@ func arPages(t *testing.T) []arPage {
 	zh := arCreate(t, b, arForm("国家能源局发布通知", "news/world", "zh", "<p>今年冬季供暖。</p>"))
 	arSave(t, b, n, zh, "headline", "国家能源局公布通知")
 	edit := fmt.Sprintf("/admin/articles/%d", id)
+	// The media library, and an article with a lead image and a download.
+	img := mdUploaded(t, b, "photo-gps.jpg", "photo.jpg", "caption", "A caption")
+	docID := mdUploaded(t, b, "notice.pdf", "notice.pdf")
+	withMedia := arForm("With media", "news/world", "en", "<p>Text.</p>", "media_fields", "1", "lead_media", fmt.Sprint(img), "lead_credit", "Agency")
+	withMedia.Add("attachments", fmt.Sprint(docID))
+	mediaArticle := arCreate(t, b, withMedia)
 	revs, _ := n.store.Revisions(context.Background(), id)
 	zrevs, _ := n.store.Revisions(context.Background(), zh)
 	for _, lang := range []string{"en", "zh"} {
 		b.get("/admin/lang/" + lang)
 		for _, path := range []string{"/admin/", "/admin/articles", "/admin/articles/new", edit, "/admin/articles/1", edit + "/revisions",
 			fmt.Sprintf("%s/revisions?a=%d&b=%d", edit, revs[1].ID, revs[0].ID),
-			fmt.Sprintf("/admin/articles/%d/revisions?a=%d&b=%d", zh, zrevs[1].ID, zrevs[0].ID)} {
+			fmt.Sprintf("/admin/articles/%d/revisions?a=%d&b=%d", zh, zrevs[1].ID, zrevs[0].ID),
+			"/admin/media", fmt.Sprintf("/admin/media/%d", img), fmt.Sprintf("/admin/media/%d", docID), "/admin/media?q=nothing",
+			fmt.Sprintf("/admin/articles/%d", mediaArticle)} {
 			keep(lang+strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "-").Replace(path), "GET "+path+" ("+lang+")", b.get(path), http.StatusOK)
 		}
 	}
@@ -68,6 +76,12 @@ func arPages(t *testing.T) []arPage {
 	keep("pins-refused", "POST pins refused", mgSubmit(b, edit, edit+"/pins", mgForm("home", "1", "home_position", "0")), http.StatusUnprocessableEntity)
 	keep("conflict", "POST edit from an old version", mgSubmit(b, edit, edit, arFormOf(arArticle(t, n, id), "version", "1")), http.StatusConflict)
 	keep("preview-501", "GET preview without the portal", b.get(edit+"/preview"), http.StatusNotImplemented)
+	keep("upload-refused", "POST /admin/media refused", mdUpload(t, b, "page.jpg", "page.jpg", "alt", "x"), http.StatusUnprocessableEntity)
+	keep("describe-refused", "POST /admin/media/{id} refused", mgSubmit(b, fmt.Sprintf("/admin/media/%d", img), fmt.Sprintf("/admin/media/%d", img),
+		mgForm("alt", strings.Repeat("a", 1001), "caption", "", "credit", "")), http.StatusUnprocessableEntity)
+	keep("publish-no-alt", "POST publish refused for alt text", arTransition(b, mediaArticle, "publish"), http.StatusUnprocessableEntity)
+	keep("delete-refused", "POST /admin/media/{id}/delete refused", mgSubmit(b, fmt.Sprintf("/admin/media/%d", img), fmt.Sprintf("/admin/media/%d/delete", img), nil),
+		http.StatusUnprocessableEntity)
 	return out
 }
 

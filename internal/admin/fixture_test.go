@@ -22,6 +22,7 @@ import (
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/site"
 	"newsdesk/internal/sitefile"
@@ -55,6 +56,8 @@ type newsroom struct {
 	clock    *clock
 	// editorial is the article service the editor pages use.
 	editorial *editorial.Service
+	// media is the media library, its files in a temporary folder.
+	media *media.Service
 }
 
 func newNewsroom(t testing.TB, dialect string) *newsroom {
@@ -84,7 +87,9 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	log := slog.New(slog.DiscardHandler)
 	acc := &accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: clk.Now, Log: log, Issuer: "Newsdesk test"}
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: clk.Now, Log: log}
-	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed})
+	lib := media.New(s, t.TempDir(), log)
+	lib.Now = clk.Now
+	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed, Media: lib})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,10 +99,11 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", web.SecurityHeaders(nr))
+	mux.Handle("/media/", lib)
 	mux.Handle("/", portal)
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed}
+	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed, media: lib}
 }
 
 // addUser creates an active user with testPassword and the given grants.

@@ -25,7 +25,7 @@ type renderer struct {
 // adminTemplates are the page templates rendered inside layout.html.
 var adminTemplates = []string{"login", "code", "setup", "setpassword", "dashboard", "account", "error",
 	"users", "user", "channels", "pages", "settings", "audit", "webhooks",
-	"articles", "article_edit", "revisions", "diff", "conflict"}
+	"articles", "article_edit", "revisions", "diff", "conflict", "media", "media_item"}
 
 func newRenderer(fsys fs.FS, assets *web.Assets) (*renderer, error) {
 	funcs := template.FuncMap{
@@ -37,6 +37,9 @@ func newRenderer(fsys fs.FS, assets *web.Assets) (*renderer, error) {
 			return t.UTC().Format("2006-01-02 15:04 UTC")
 		},
 		"join": strings.Join,
+		// mediaArgs hands the editor's media choices and the page to the
+		// "amedia" template.
+		"mediaArgs": func(p *page, c *mediaChoice) map[string]any { return map[string]any{"Page": p, "Choice": c} },
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "layout.html")
 	if err != nil {
@@ -105,6 +108,7 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 		}
 		add("dashboard", "/admin/", true)
 		add("articles", "/admin/articles", len(u.Grants) > 0)
+		add("media", "/admin/media", s.media != nil && u.MayUseMedia())
 		add("users", "/admin/users", u.May(news.ActionManageUsers, news.Target{}))
 		add("channels", "/admin/channels", hasAdminGrant(u))
 		add("pages", "/admin/pages", u.May(news.ActionManagePages, news.Target{}))

@@ -47,6 +47,9 @@ func (s *Server) routes() http.Handler {
 	// Articles: the editor, the workflow, previews and revisions.
 	s.articleRoutes(mux, h, post)
 
+	// The media library: uploads, alt text, captions, the editor's picker.
+	s.mediaRoutes(mux, h, post)
+
 	mux.Handle("/admin/", h(func(w http.ResponseWriter, r *http.Request) error { return news.ErrNotFound }))
 
 	protect := http.NewCrossOriginProtection()

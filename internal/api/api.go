@@ -13,6 +13,7 @@ import (
 
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/editorial"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 )
@@ -21,6 +22,7 @@ import (
 type Server struct {
 	accounts *accounts.Service
 	ed       *editorial.Service
+	media    *media.Service
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []route
@@ -37,8 +39,10 @@ type route struct {
 	// request and response name the schemas (see schemas) of the JSON body
 	// sent and of the success response; "" for none.
 	request, response string
-	responses         map[string]string // status → description
-	handler           handlerFunc
+	// requestType is the request body's media type: "" for JSON.
+	requestType string
+	responses   map[string]string // status → description
+	handler     handlerFunc
 	// ninjs routes also answer in IPTC ninjs (?format=ninjs or Accept:
 	// application/ninjs+json), to anyone for articles readers may see.
 	ninjs bool
@@ -58,10 +62,12 @@ type caller struct {
 }
 
 // New builds the API. Article work goes through ed, which holds the
-// newsroom's rules; the API only translates.
-func New(acc *accounts.Service, ed *editorial.Service, log *slog.Logger) *Server {
-	s := &Server{accounts: acc, ed: ed, log: log, mux: http.NewServeMux()}
+// newsroom's rules; the API only translates. lib is the media library;
+// without it (nil) the media routes do not exist.
+func New(acc *accounts.Service, ed *editorial.Service, log *slog.Logger, lib *media.Service) *Server {
+	s := &Server{accounts: acc, ed: ed, media: lib, log: log, mux: http.NewServeMux()}
 	s.addRoutes()
+	s.addMediaRoutes()
 	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "Not Found", "no such API route: "+r.Method+" "+r.URL.Path)
@@ -178,18 +184,21 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		invalid    *news.ValidationError
 		refused    *news.TransitionError
 		badRequest *requestError
+		badForm    *formError
 		tooLarge   *http.MaxBytesError
 	)
 	switch {
 	case errors.Is(err, errNoToken), errors.Is(err, accounts.ErrBadToken):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="newsdesk"`)
 		writeProblem(w, http.StatusUnauthorized, "Unauthorized", err.Error())
-	case errors.Is(err, accounts.ErrForbidden), errors.Is(err, editorial.ErrForbidden):
+	case errors.Is(err, accounts.ErrForbidden), errors.Is(err, editorial.ErrForbidden), errors.Is(err, media.ErrForbidden):
 		writeProblem(w, http.StatusForbidden, "Forbidden", err.Error())
 	case errors.As(err, &tooLarge):
 		writeProblem(w, http.StatusRequestEntityTooLarge, "Content Too Large", fmt.Sprintf("the request body is larger than %d bytes", tooLarge.Limit))
 	case errors.As(err, &badRequest):
 		writeProblem(w, http.StatusBadRequest, "Bad Request", badRequest.Error())
+	case errors.As(err, &badForm):
+		writeProblem(w, http.StatusBadRequest, "Bad Request", badForm.Error())
 	case errors.Is(err, news.ErrNotFound):
 		writeProblem(w, http.StatusNotFound, "Not Found", err.Error())
 	case errors.As(err, &invalid):

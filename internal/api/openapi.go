@@ -34,8 +34,12 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 			op["parameters"] = params
 		}
 		if rt.request != "" {
+			typ := rt.requestType
+			if typ == "" {
+				typ = "application/json"
+			}
 			op["requestBody"] = map[string]any{"required": true,
-				"content": map[string]any{"application/json": map[string]any{"schema": ref(rt.request)}}}
+				"content": map[string]any{typ: map[string]any{"schema": ref(rt.request)}}}
 		}
 		if rt.scope != "" {
 			op["description"] = "Needs a token with the `" + rt.scope + "` scope (or `admin`)."

@@ -21,6 +21,9 @@ var schemas = map[string]reflect.Type{
 	"ArticlePatch":   reflect.TypeFor[patchRequest](),
 	"Transition":     reflect.TypeFor[transitionRequest](),
 	"Problem":        reflect.TypeFor[problem](),
+	"Media":          reflect.TypeFor[mediaJSON](),
+	"MediaList":      reflect.TypeFor[mediaList](),
+	"MediaUpload":    reflect.TypeFor[mediaUpload](),
 }
 
 // enums are the value lists a field names with the tag enum:"NAME".

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/metrics"
 	"newsdesk/internal/pagecache"
 	"newsdesk/internal/site"
@@ -29,7 +31,7 @@ import (
 )
 
 func runServe(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet("serve", "newsdesk serve [--addr 127.0.0.1:8080] [--db URL] [--demo] [--automigrate] [--dev] ...",
+	fs := newFlagSet("serve", "newsdesk serve [--addr 127.0.0.1:8080] [--db URL] [--media DIR] [--demo] [--automigrate] [--dev] ...",
 		"Run the public portal.")
 	var cfg config.Config
 	cfg.BindServe(fs, env.Getenv)
@@ -103,18 +105,25 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	withMail(acc, &cfg, base)
 	san := markup.NewSanitizer()
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: time.Now, Log: log}
+	// The media folder is made now, so a path that cannot be written
+	// stops the start rather than the first upload.
+	if err := os.MkdirAll(cfg.Media, 0o750); err != nil {
+		return fmt.Errorf("media folder: %w", err)
+	}
+	lib := media.New(s, cfg.Media, log.With("service", "media"))
 	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),
-		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink})
+		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink, Media: lib})
 	if err != nil {
 		return err
 	}
-	apiServer := api.New(acc, ed, log)
+	apiServer := api.New(acc, ed, log, lib)
 	apiServer.BaseURL = base
 	limitedPortal, limitedAPI, stopLimits := withLimits(ctx, cfg, s, log, portal, apiServer)
 	defer stopLimits()
 	surfaces := map[string]http.Handler{
 		"/admin/": web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)),
 		"/api/":   web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(limitedAPI)),
+		"/media/": web.AccessLog(log, cfg.TrustedProxies(), lib),
 		"/":       limitedPortal,
 	}
 	mux := http.NewServeMux()
@@ -137,7 +146,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect())
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect(), "media", cfg.Media)
 	clock := &jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}
 	if m != nil {
 		clock.Published = m.ObservePublish

@@ -21,6 +21,8 @@ func surfaceName(prefix string) string {
 		return "admin"
 	case "/api/":
 		return "api"
+	case "/media/":
+		return "media"
 	}
 	return "site"
 }

@@ -43,6 +43,19 @@ type Draft struct {
 	Byline, Source, Editor     string
 	Tags                       []string
 	EmbargoUntil               time.Time
+	// Media, when not nil, sets the lead image and the downloads; nil
+	// leaves them as they are (a restored revision, a client that does not
+	// know them).
+	Media *DraftMedia
+}
+
+// DraftMedia is an article's lead image (0: none), the caption and credit
+// it shows on this article ("" shows the image's own), and its documents
+// listed as downloads, in order.
+type DraftMedia struct {
+	LeadID                  int64
+	LeadCaption, LeadCredit string
+	Attachments             []int64
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
@@ -61,6 +74,11 @@ func (s *Service) clean(d Draft) Draft {
 		}
 	}
 	d.Tags = tags
+	if d.Media != nil {
+		m := *d.Media
+		m.LeadCaption, m.LeadCredit = strings.TrimSpace(m.LeadCaption), strings.Join(strings.Fields(m.LeadCredit), " ")
+		d.Media = &m
+	}
 	return d
 }
 
@@ -91,6 +109,11 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a news.Article, d Dra
 	}
 	if a.ChannelID != 0 {
 		if a.Slug, err = tx.UniqueSlug(ctx, a.Language, a.ChannelID, a.Slug, a.ID); err != nil {
+			return a, err
+		}
+	}
+	if d.Media != nil {
+		if err := applyMedia(ctx, tx, &a, *d.Media, v); err != nil {
 			return a, err
 		}
 	}
@@ -162,6 +185,16 @@ func (s *Service) Save(ctx context.Context, actor news.User, ip string, id, base
 			return err
 		}
 		a.Version, a.LastEditorID, a.UpdatedAt = old.Version+1, actor.ID, now
+		if a.Status == news.StatusPublished || a.Status == news.StatusScheduled {
+			// What readers see (or will at its time) keeps its alt text.
+			if refusal, err := altTextRefusal(ctx, tx, a); err != nil {
+				return err
+			} else if refusal != nil {
+				v := &news.ValidationError{}
+				v.Add("lead_media", "%s", refusal.Error())
+				return v
+			}
+		}
 		if _, err := tx.SaveArticle(ctx, a); err != nil {
 			return err
 		}
@@ -222,6 +255,13 @@ func (s *Service) Transition(ctx context.Context, actor news.User, ip string, id
 		next, change, err := news.Apply(old, step)
 		if err != nil {
 			return err
+		}
+		if step.Transition == news.TransitionPublish || step.Transition == news.TransitionSchedule {
+			if refusal, err := altTextRefusal(ctx, tx, next); err != nil {
+				return err
+			} else if refusal != nil {
+				return &news.TransitionError{From: old.Status, Transition: step.Transition, Reason: refusal.Error(), Cause: refusal}
+			}
 		}
 		next.UpdatedAt, next.Version = now, old.Version+1
 		a = next

@@ -72,6 +72,15 @@ type Article struct {
 	// RetractionNote and RetractedAt are set when the article is retracted.
 	RetractionNote string
 	RetractedAt    time.Time
+
+	// LeadMediaID is the lead image from the media library (0: none);
+	// LeadCaption and LeadCredit, when set, replace the image's own
+	// caption and credit on this article.
+	LeadMediaID             int64
+	LeadCaption, LeadCredit string
+	// Attachments are the library documents listed under the article as
+	// downloads, in order.
+	Attachments []int64
 }
 
 // VisibleFrom is the instant from which readers may see the article, or the

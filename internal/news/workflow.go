@@ -65,11 +65,16 @@ type TransitionError struct {
 	From       Status
 	Transition Transition
 	Reason     string
+	// Cause, when set, is the rule that refused (e.g. ErrAltTextMissing).
+	Cause error
 }
 
 func (e *TransitionError) Error() string {
 	return fmt.Sprintf("cannot %s an article that is %s: %s", e.Transition, e.From, e.Reason)
 }
+
+// Unwrap gives the rule that refused, if any.
+func (e *TransitionError) Unwrap() error { return e.Cause }
 
 // ChangeKind names a change readers can notice; the change log records them.
 type ChangeKind string

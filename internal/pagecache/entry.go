@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/andybalholm/brotli"
+	"newsdesk/internal/web"
 )
 
 // result is one response as the handler wrote it.
@@ -64,29 +64,8 @@ func newEntry(path string, res result, brotliQuality int) (*entry, bool) {
 	sum := sha256.Sum256(res.body)
 	e := &entry{path: path, status: res.status, header: h, identity: res.body,
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
-	if compressible(h.Get("Content-Type")) && len(res.body) >= 256 {
-		var gz bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		zw.Write(res.body)
-		zw.Close()
-		var br bytes.Buffer
-		bw := brotli.NewWriterLevel(&br, brotliQuality)
-		bw.Write(res.body)
-		bw.Close()
-		if gz.Len() < len(res.body) {
-			e.gz = gz.Bytes()
-		}
-		if br.Len() < len(res.body) {
-			e.br = br.Bytes()
-		}
-	}
+	e.gz, e.br = web.Compress(h.Get("Content-Type"), res.body, gzip.BestCompression, brotliQuality)
 	return e, true
-}
-
-func compressible(ct string) bool {
-	ct = strings.ToLower(ct)
-	return strings.HasPrefix(ct, "text/") || strings.Contains(ct, "xml") || strings.Contains(ct, "json") ||
-		strings.Contains(ct, "javascript") || strings.HasPrefix(ct, "image/svg")
 }
 
 // write sends the entry in the best encoding the request accepts, or 304.

@@ -19,7 +19,7 @@ const updatedAfter = time.Minute
 // articlePage is an article's page as readers see it: the published page
 // and the newsroom's preview both come from here, so a preview is exactly
 // what will be published.
-func articlePage(f frame, a news.Article) *pageData {
+func articlePage(f frame, a news.Article, am articleMedia) *pageData {
 	lang := a.Language
 	loc := f.site.Location()
 	release := a.ReleaseAt.In(loc)
@@ -31,7 +31,8 @@ func articlePage(f frame, a news.Article) *pageData {
 		Headline: a.Headline, Summary: a.Summary, Byline: a.Byline, Source: a.Source, Editor: a.Editor,
 		Release: release.Format(releaseLayout), ISO: release.Format(time.RFC3339),
 		// BodyHTML was sanitized when it was stored.
-		Body: template.HTML(a.BodyHTML),
+		Body: template.HTML(withSrcset(a.BodyHTML, am.body)),
+		Lead: leadFigure(a, am.lead), Downloads: downloads(am.attachments),
 	}
 	if u := lastUpdate(a); u.Sub(a.ReleaseAt) > updatedAfter {
 		u = u.In(loc)

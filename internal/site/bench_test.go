@@ -3,8 +3,12 @@ package site_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -88,4 +92,89 @@ func BenchmarkCachedBytes(b *testing.B) {
 		w := httptest.NewRecorder()
 		web.Send(w, req, "text/html; charset=utf-8", body, modified)
 	}
+}
+
+// benchArticles is how many articles the cold-render benchmark stores:
+// NEWSDESK_BENCH_ARTICLES (bench/cold-render.sh sets 100,000), else 10,000.
+func benchArticles() int {
+	if n, err := strconv.Atoi(os.Getenv("NEWSDESK_BENCH_ARTICLES")); err == nil && n > 0 {
+		return n
+	}
+	return 10_000
+}
+
+// BenchmarkColdArticle renders a different stored article on every
+// iteration, uncached (a page-cache miss), and reports the p50 and p99
+// latency; BenchmarkCachedPage is a page-cache hit of the same portal
+// measured in the same run, the baseline.
+func BenchmarkColdArticle(b *testing.B) {
+	for _, dialect := range storetest.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			p := newPortal(b, dialect)
+			n := benchArticles()
+			fill(b, p.store, n)
+			site, err := p.store.Site(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			loc := site.Location()
+			start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+			tree, _ := p.store.Channels(context.Background())
+			channels := tree.All()
+			path := func(i int) string {
+				a := news.Article{Language: "en", ChannelPath: channels[i%len(channels)].Path,
+					ReleaseAt: start.Add(time.Duration(i) * 17 * time.Minute), Slug: fmt.Sprintf("transmission-line-progress-report-%d", i)}
+				return a.Path(loc)
+			}
+			handler := p.srv.Config.Handler
+			rng := rand.New(rand.NewPCG(1, 2))
+			var lat []time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				req := httptest.NewRequest("GET", path(rng.IntN(n)), nil)
+				rec := httptest.NewRecorder()
+				t0 := time.Now()
+				handler.ServeHTTP(rec, req)
+				lat = append(lat, time.Since(t0))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: status %d", req.URL.Path, rec.Code)
+				}
+			}
+			reportPercentiles(b, lat)
+		})
+	}
+}
+
+func BenchmarkCachedPage(b *testing.B) {
+	p := newCachedPortal(b, "sqlite")
+	handler := p.srv.Config.Handler
+	warm := httptest.NewRequest("GET", seedEN, nil)
+	handler.ServeHTTP(httptest.NewRecorder(), warm)
+	req := httptest.NewRequest("GET", seedEN, nil)
+	req.Header.Set("Accept-Encoding", "gzip, br")
+	var lat []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		t0 := time.Now()
+		handler.ServeHTTP(rec, req)
+		lat = append(lat, time.Since(t0))
+		if rec.Header().Get("X-Cache") != "hit" {
+			b.Fatalf("X-Cache %q", rec.Header().Get("X-Cache"))
+		}
+	}
+	reportPercentiles(b, lat)
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	at := func(q float64) float64 {
+		return float64(lat[min(int(q*float64(len(lat))), len(lat)-1)].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
 }

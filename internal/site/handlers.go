@@ -278,7 +278,11 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, 
 		http.Redirect(w, r, canonical, http.StatusMovedPermanently)
 		return nil
 	}
-	p := articlePage(f, a)
+	am, err := s.loadArticleMedia(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	p := articlePage(f, a, am)
 	p.Canonical = canonical
 	s.shareMeta(r, p, f, a)
 	if a.Status == news.StatusRetracted {

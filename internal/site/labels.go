@@ -44,6 +44,7 @@ var labels = map[string]map[string]string{
 		"corrections_empty": "No corrections or retractions have been published.",
 		"tag_title":         "Tag: %s",
 		"preview_title":     "Preview: %s",
+		"downloads":         "Downloads",
 	},
 	"zh": {
 		"home":              "首页",
@@ -85,6 +86,7 @@ var labels = map[string]map[string]string{
 		"corrections_empty": "暂无更正或撤稿。",
 		"tag_title":         "标签：%s",
 		"preview_title":     "预览：%s",
+		"downloads":         "附件下载",
 	},
 }
 

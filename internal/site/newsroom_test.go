@@ -14,6 +14,7 @@ import (
 	"newsdesk/internal/auth"
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/site"
 )
@@ -97,6 +98,7 @@ func (p *portal) apiGet(t *testing.T, path string) response {
 	acc := &accounts.Service{Store: p.store, Hasher: auth.NewHasher(auth.TestParams), Now: p.clock.Now, Log: log}
 	ed := &editorial.Service{Store: p.store, Sanitizer: markup.NewSanitizer(), Now: p.clock.Now, Log: log}
 	rec := httptest.NewRecorder()
-	api.New(acc, ed, log).ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	lib := media.New(p.store, t.TempDir(), log)
+	api.New(acc, ed, log, lib).ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 	return response{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
 }

@@ -35,7 +35,11 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, f frame, a news
 		// Not released yet: it would go out now.
 		a.ReleaseAt = s.now().UTC().Truncate(time.Second)
 	}
-	p := articlePage(f, a)
+	am, err := s.loadArticleMedia(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	p := articlePage(f, a, am)
 	p.Title = fmt.Sprintf(label(a.Language, "preview_title"), a.Headline)
 	p.Robots = "noindex"
 	return s.send(w, r, "article", p, time.Time{})

@@ -105,6 +105,9 @@ type articleView struct {
 	Corrections         []dated
 	// Retraction is set on a retracted article.
 	Retraction *dated
+	// Lead is the lead image; Downloads the documents listed under the body.
+	Lead      *figureView
+	Downloads []downloadView
 }
 
 // dated is a dated note: a correction or a retraction.

@@ -4,13 +4,18 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"newsdesk/internal/editorial"
+	"newsdesk/internal/export"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/news"
+	"newsdesk/internal/site"
 	"newsdesk/internal/store/storetest"
 )
 
@@ -97,6 +102,10 @@ var readerSurfaces = []surface{
 	}, present: func(r response, s subject) bool {
 		return r.status == 200 && strings.Contains(r.body, `"value": "`+s.Headline+`"`)
 	}, emptyStatus: 404},
+	{name: "static export", fetch: exportedFile, emptyStatus: 404,
+		present: func(r response, s subject) bool {
+			return r.status == 200 && strings.Contains(r.body, "<h1>"+s.Headline+"</h1>")
+		}},
 }
 
 // inFeed reports whether a feed carries the subject's headline and URL.
@@ -207,4 +216,32 @@ func visibilityCase(t *testing.T, p *portal, sm subjectMaker) {
 			})
 		}
 	}
+}
+
+// exportedFile runs a full static export of the portal as of its clock and
+// reads the subject's page from the files: 404 when it was not written.
+func exportedFile(t *testing.T, p *portal, s subject) response {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "site")
+	targets := make(chan export.Target)
+	done := make(chan error, 1)
+	go func() {
+		defer close(targets)
+		done <- p.server().Paths(context.Background(), p.clock.Now(), func(tg site.Target) error {
+			targets <- export.Target{Path: tg.Path, Paged: tg.Paged}
+			return nil
+		})
+	}()
+	base, _ := url.Parse("http://news.example.org/")
+	if _, err := (&export.Exporter{Handler: p.server(), Base: base, Dir: dir}).Full(context.Background(), targets, export.State{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(s.URL, "/")), "index.html"))
+	if err != nil {
+		return response{status: 404}
+	}
+	return response{status: 200, body: string(body)}
 }

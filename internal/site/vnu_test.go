@@ -112,6 +112,8 @@ func TestHTMLValidity(t *testing.T) {
 			t.Fatal(err)
 		}
 		extra[lang+"-preview"] = link
+		withMedia, _, _ := p.mediaArticle(t, n, lang)
+		extra[lang+"-media"] = articlePath(withMedia)
 	}
 
 	pages := []struct {
@@ -142,6 +144,8 @@ func TestHTMLValidity(t *testing.T) {
 		{"zh-article-retracted", extra["zh-retracted"], 200},
 		{"en-preview", extra["en-preview"], 200},
 		{"zh-preview", extra["zh-preview"], 200},
+		{"en-article-media", extra["en-media"], 200},
+		{"zh-article-media", extra["zh-media"], 200},
 	}
 	dir := t.TempDir()
 	source := map[string]string{} // file name → what it holds

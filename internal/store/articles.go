@@ -17,7 +17,7 @@ const articleColumns = `a.id, COALESCE(a.uri, ''), a.language, a.channel_id, c.p
 	a.summary, a.body_html, a.byline, a.source, a.editor, a.status, a.release_at, a.embargo_until,
 	a.version_created, a.created_at, a.updated_at, a.subheading, COALESCE(a.author_id, 0),
 	COALESCE(a.last_editor_id, 0), COALESCE(a.approved_by_id, 0), a.version, a.corrections,
-	a.retraction_note, a.retracted_at`
+	a.retraction_note, a.retracted_at, COALESCE(a.lead_media_id, 0), a.lead_caption, a.lead_credit`
 
 const articleFrom = ` FROM articles a JOIN channels c ON c.id = a.channel_id `
 
@@ -38,7 +38,7 @@ func scanArticle(row scanner) (news.Article, error) {
 	err := row.Scan(&a.ID, &a.URI, &a.Language, &a.ChannelID, &a.ChannelPath, &a.Headline, &a.Slug,
 		&a.Summary, &a.BodyHTML, &a.Byline, &a.Source, &a.Editor, &status, &release, &embargo,
 		&version, &a.CreatedAt, &a.UpdatedAt, &a.Subheading, &a.AuthorID, &a.LastEditorID, &a.ApprovedByID,
-		&a.Version, &corrections, &a.RetractionNote, &retracted)
+		&a.Version, &corrections, &a.RetractionNote, &retracted, &a.LeadMediaID, &a.LeadCaption, &a.LeadCredit)
 	if err != nil {
 		return a, err
 	}
@@ -66,7 +66,10 @@ func (q *queries) oneArticle(ctx context.Context, what, where string, args ...an
 	if err != nil {
 		return a, fmt.Errorf("article %s: %w", what, err)
 	}
-	a.Tags, err = q.ArticleTags(ctx, a.ID)
+	if a.Tags, err = q.ArticleTags(ctx, a.ID); err != nil {
+		return a, err
+	}
+	a.Attachments, err = q.ArticleAttachments(ctx, a.ID)
 	return a, err
 }
 
@@ -192,15 +195,15 @@ func (q *queries) SaveArticle(ctx context.Context, a news.Article) (int64, error
 		a.Source, a.Editor, string(a.Status), nullTime(a.ReleaseAt), nullTime(a.EmbargoUntil),
 		nullTime(a.VisibleFrom()), nullTime(a.VersionCreated), a.UpdatedAt.UTC(),
 		a.Subheading, nullID(a.AuthorID), nullID(a.LastEditorID), nullID(a.ApprovedByID), a.Version,
-		string(corrections), a.RetractionNote, nullTime(a.RetractedAt)}
+		string(corrections), a.RetractionNote, nullTime(a.RetractedAt), nullID(a.LeadMediaID), a.LeadCaption, a.LeadCredit}
 	id := a.ID
 	if id == 0 {
 		err = q.q.QueryRowContext(ctx, `INSERT INTO articles (uri, language, channel_id, headline, slug,
 			summary, body_html, byline, source, editor, status, release_at, embargo_until, visible_from,
 			version_created, updated_at, subheading, author_id, last_editor_id, approved_by_id, version,
-			corrections, retraction_note, retracted_at, created_at)
+			corrections, retraction_note, retracted_at, lead_media_id, lead_caption, lead_credit, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-			$21, $22, $23, $24, $25) RETURNING id`,
+			$21, $22, $23, $24, $25, $26, $27, $28) RETURNING id`,
 			append(args, a.CreatedAt.UTC())...).Scan(&id)
 		if err != nil {
 			return 0, fmt.Errorf("insert article %q: %w", a.Headline, err)
@@ -210,7 +213,8 @@ func (q *queries) SaveArticle(ctx context.Context, a news.Article) (int64, error
 			headline = $4, slug = $5, summary = $6, body_html = $7, byline = $8, source = $9, editor = $10,
 			status = $11, release_at = $12, embargo_until = $13, visible_from = $14, version_created = $15,
 			updated_at = $16, subheading = $17, author_id = $18, last_editor_id = $19, approved_by_id = $20,
-			version = $21, corrections = $22, retraction_note = $23, retracted_at = $24 WHERE id = $25`, append(args, id)...)
+			version = $21, corrections = $22, retraction_note = $23, retracted_at = $24, lead_media_id = $25,
+			lead_caption = $26, lead_credit = $27 WHERE id = $28`, append(args, id)...)
 		if err != nil {
 			return 0, fmt.Errorf("update article %d: %w", id, err)
 		}
@@ -228,6 +232,9 @@ func (q *queries) SaveArticle(ctx context.Context, a news.Article) (int64, error
 		if _, err := q.q.ExecContext(ctx, `INSERT INTO article_tags (article_id, tag) VALUES ($1, $2)`, id, t); err != nil {
 			return 0, fmt.Errorf("article %d tag %q: %w", id, t, err)
 		}
+	}
+	if err := q.saveAttachments(ctx, id, a.Attachments); err != nil {
+		return 0, err
 	}
 	return id, nil
 }

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 )
@@ -76,4 +77,14 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	Send(w, r, ct, as.data, time.Time{})
+}
+
+// URLs lists every asset's hashed URL, for the static export.
+func (a *Assets) URLs() []string {
+	out := make([]string, 0, len(a.byURL))
+	for hashed := range a.byURL {
+		out = append(out, a.prefix+hashed)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"newsdesk/internal/config"
+	"newsdesk/internal/export"
+	"newsdesk/internal/site"
+	"newsdesk/internal/store"
+)
+
+func runExport(ctx context.Context, env Env, args []string) int {
+	fs := newFlagSet("export static", "newsdesk export static DIR [--base-url URL] [--incremental] [--db URL]",
+		"Write the public site to DIR as files, with .gz and .br siblings, for nginx or a CDN.\n"+
+			"DIR becomes a link to a tree written beside it, switched in one rename when complete.")
+	var cfg config.Config
+	cfg.BindData(fs, env.Getenv)
+	base := fs.String("base-url", env.Getenv("NEWSDESK_BASE_URL"), "the site's public `URL` (default: NEWSDESK_BASE_URL), for absolute links in feeds and sitemaps")
+	incremental := fs.Bool("incremental", false, "rewrite only what changed since the last export (found from the change log)")
+	if len(args) == 0 || args[0] != "static" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fs.SetOutput(env.Stdout)
+			fs.Usage()
+			return exitOK
+		}
+		return usageError(env.Stderr, fs, "expected `export static DIR`")
+	}
+	pos, code, ok := parseFlags(fs, args[1:], env.Stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return usageError(env.Stderr, fs, "give one DIR")
+	}
+	if *base == "" {
+		*base = "http://127.0.0.1:8080/"
+		fmt.Fprintln(env.Stderr, "export static: no --base-url (or NEWSDESK_BASE_URL): absolute links will name", *base)
+	}
+	u, err := url.Parse(*base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError(env.Stderr, fs, "--base-url %q: want http(s)://host[:port]/", *base)
+	}
+	s, err := openStore(ctx, &cfg, true)
+	if err != nil {
+		return fail(env.Stderr, "export static", err)
+	}
+	defer s.Close()
+	start := time.Now()
+	sum, mode, err := exportStatic(ctx, s, pos[0], u, *incremental, env.Stderr)
+	if err != nil {
+		return fail(env.Stderr, "export static", err)
+	}
+	fmt.Fprintf(env.Stdout, "export static (%s): %d pages (%d files, %.1f MB) written to %s in %s; %d removed, %d not served\n",
+		mode, sum.Pages, sum.Files, float64(sum.Bytes)/1e6, pos[0], time.Since(start).Round(time.Millisecond), sum.Removed, sum.Skipped)
+	return exitOK
+}
+
+// exportStatic renders the site as of now into dir: everything, or with
+// incremental only what the change log names since the last export (all
+// of it when there was none, or when a site-wide change clears everything).
+func exportStatic(ctx context.Context, s *store.Store, dir string, base *url.URL, incremental bool, progressTo io.Writer) (export.Summary, string, error) {
+	portal, err := site.New(site.Options{Store: s, Log: slog.New(slog.DiscardHandler), Now: time.Now})
+	if err != nil {
+		return export.Summary{}, "", err
+	}
+	seq, err := s.LastChange(ctx)
+	if err != nil {
+		return export.Summary{}, "", err
+	}
+	now := time.Now()
+	ex := &export.Exporter{Handler: portal, Base: base, Dir: dir, Progress: exportProgress(progressTo)}
+	st := export.State{Seq: seq, Base: base.String()}
+	if incremental {
+		prev, ok, err := export.ReadState(dir)
+		if err != nil {
+			return export.Summary{}, "", err
+		}
+		if ok && prev.Base == st.Base {
+			paths, all, err := changedPaths(ctx, s, portal, prev.Seq, now)
+			if err != nil {
+				return export.Summary{}, "", err
+			}
+			if !all {
+				targets := make(chan export.Target)
+				go func() {
+					defer close(targets)
+					for _, p := range paths {
+						targets <- export.Target{Path: p, Paged: strings.HasSuffix(p, "/")}
+					}
+				}()
+				sum, err := ex.Incremental(ctx, targets, st)
+				return sum, "incremental", err
+			}
+		}
+	}
+	targets := make(chan export.Target, 256)
+	var walkErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(targets)
+		walkErr = portal.Paths(ctx, now, func(t site.Target) error {
+			select {
+			case targets <- export.Target{Path: t.Path, Paged: t.Paged}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	})
+	sum, err := ex.Full(ctx, targets, st)
+	wg.Wait()
+	if err == nil && walkErr != nil {
+		err = walkErr
+	}
+	return sum, "full", err
+}
+
+// changedPaths lists the addresses the changes after seq touched; all is
+// true when one of them touched every page.
+func changedPaths(ctx context.Context, s *store.Store, portal *site.Server, after int64, now time.Time) ([]string, bool, error) {
+	set := map[string]bool{}
+	var prefixes []string
+	for {
+		changes, err := s.Changes(ctx, after, 1000)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, c := range changes {
+			paths, pre, all, err := portal.AffectedPaths(ctx, c)
+			if err != nil {
+				return nil, false, err
+			}
+			if all {
+				return nil, true, nil
+			}
+			for _, p := range paths {
+				set[p] = true
+			}
+			prefixes = append(prefixes, pre...)
+			after = c.Seq
+		}
+		if len(changes) < 1000 {
+			break
+		}
+	}
+	if len(prefixes) > 0 {
+		err := portal.Paths(ctx, now, func(t site.Target) error {
+			for _, p := range prefixes {
+				if strings.HasPrefix(t.Path, p) {
+					set[t.Path] = true
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	return out, false, nil
+}
+
+// exportProgress shows a bar on a terminal and a line every two seconds
+// otherwise.
+func exportProgress(w io.Writer) func(done, total int) {
+	var mu sync.Mutex
+	if isTerminal(w) {
+		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("export"),
+			progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+		return func(done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			bar.ChangeMax(total)
+			bar.Set(done)
+		}
+	}
+	var last time.Time
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(last) >= 2*time.Second {
+			last = time.Now()
+			fmt.Fprintf(w, "export: %d of %d pages so far\n", done, total)
+		}
+	}
+}

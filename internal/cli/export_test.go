@@ -1,0 +1,48 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExportStatic drives `export static` as an operator would: a full
+// export, then an incremental one after an import, then bad input.
+func TestExportStatic(t *testing.T) {
+	each(t, func(t *testing.T, db string) {
+		ready(t, db)
+		run(t, nil, "import", "ninjs", seedFile("seed-article.ninjs.json"), "--channel", gd, "--db", db).expect(t, 0, nil, nil)
+		dir := filepath.Join(t.TempDir(), "public")
+		run(t, nil, "export", "static", dir, "--base-url", "https://news.example.org/", "--db", db).
+			expect(t, 0, []string{"export static (full): ", " written to " + dir}, nil)
+		article := filepath.Join(dir, "en", "news", "china", "government-dynamic", "2022", "09", "16", "xi-meets-with-belarusian-president-lukashenko", "index.html")
+		for _, f := range []string{article, article + ".gz", article + ".br", filepath.Join(dir, "en", "index.html")} {
+			if _, err := os.Stat(f); err != nil {
+				t.Errorf("after export: %v", err)
+			}
+		}
+		zh := filepath.Join(dir, "zh", "news", "china", "government-dynamic", "2022", "09", "16")
+		if _, err := os.Stat(zh); !os.IsNotExist(err) {
+			t.Errorf("the Chinese article is not imported yet, but its folder exists: %v", err)
+		}
+		run(t, nil, "import", "ninjs", seedFile("seed-article-zh.ninjs.json"), "--channel", gd, "--db", db).expect(t, 0, nil, nil)
+		r := run(t, nil, "export", "static", dir, "--incremental", "--base-url", "https://news.example.org/", "--db", db)
+		r.expect(t, 0, []string{"export static (incremental): "}, nil)
+		if entries, err := os.ReadDir(zh); err != nil || len(entries) != 1 {
+			t.Errorf("after the incremental export, the Chinese article: %v %v", entries, err)
+		}
+		if strings.Contains(r.stdout, "(full)") {
+			t.Errorf("an incremental export with nothing site-wide changed ran in full: %s", r.stdout)
+		}
+		// Another base URL cannot be patched in: the whole site is written again.
+		run(t, nil, "export", "static", dir, "--incremental", "--base-url", "https://www.example.org/", "--db", db).
+			expect(t, 0, []string{"export static (full): "}, nil)
+		run(t, nil, "export", "static", dir, "--base-url", "ftp://x", "--db", db).expect(t, 2, nil, []string{"--base-url"})
+		run(t, nil, "export", "static", "--db", db).expect(t, 2, nil, []string{"give one DIR"})
+		run(t, nil, "export", "pdf", dir, "--db", db).expect(t, 2, nil, []string{"export static DIR"})
+		mine := t.TempDir()
+		os.WriteFile(filepath.Join(mine, "index.html"), []byte("hand made"), 0o644)
+		run(t, nil, "export", "static", mine, "--db", db).expect(t, 1, nil, []string{"holds files"})
+	})
+}
