@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"newsdesk/internal/feed"
@@ -63,6 +64,13 @@ func (s *Server) ninjs(w http.ResponseWriter, r *http.Request, scope string) err
 	if visible {
 		out.URL = base + a.Path(v.loc)
 	}
+	if a.LeadMediaID != 0 {
+		m, err := s.ed.Store.MediaByID(r.Context(), a.LeadMediaID)
+		if err != nil {
+			return err
+		}
+		out.Lead = leadPicture(a, m, base)
+	}
 	body, err := feed.MarshalNinjs(a, out)
 	if err != nil {
 		return err
@@ -83,4 +91,27 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// leadPicture is an article's lead image as a ninjs picture: the original
+// and each variant as renditions, with the article's caption and credit
+// where it gives them.
+func leadPicture(a news.Article, m news.Media, base string) *feed.NinjsPicture {
+	if m.Kind != news.MediaImage {
+		return nil
+	}
+	p := &feed.NinjsPicture{URI: feed.TagURI(feed.Authority(base), m.CreatedAt, "media:"+strconv.FormatInt(m.ID, 10)),
+		Alt: m.Alt, Caption: a.LeadCaption, Credit: a.LeadCredit,
+		Renditions: []feed.NinjsRendition{{Name: "original", Href: base + m.URL(), ContentType: m.MIME, Width: m.Width, Height: m.Height, Bytes: m.Bytes}}}
+	if p.Caption == "" {
+		p.Caption = m.Caption
+	}
+	if p.Credit == "" {
+		p.Credit = m.Credit
+	}
+	for _, v := range m.Variants {
+		p.Renditions = append(p.Renditions, feed.NinjsRendition{Name: "w" + strconv.Itoa(v.Width), Href: base + m.VariantURL(v.Width),
+			ContentType: m.MIME, Width: v.Width, Height: v.Height, Bytes: v.Bytes})
+	}
+	return p
 }

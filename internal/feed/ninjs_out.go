@@ -26,6 +26,28 @@ type NinjsOut struct {
 	// Modified is when readers last saw the article change; it is the
 	// versioncreated of copy without a version time of its own.
 	Modified time.Time
+	// Lead is the lead picture, nil when the article has none.
+	Lead *NinjsPicture
+}
+
+// NinjsPicture is a picture associated with a story (its lead image),
+// written as a ninjs association with one rendition per size.
+type NinjsPicture struct {
+	URI     string // the picture's own identifier
+	Alt     string
+	Caption string
+	Credit  string
+	// Renditions are the files, the original first.
+	Renditions []NinjsRendition
+}
+
+// NinjsRendition is one file of a picture.
+type NinjsRendition struct {
+	Name          string // "original", "w640", ...
+	Href          string // absolute URL
+	ContentType   string
+	Width, Height int
+	Bytes         int64
 }
 
 // ninjsDoc is the subset of ninjs 2.1 Newsdesk writes.
@@ -47,6 +69,26 @@ type ninjsDoc struct {
 	Subjects           []ninjsName   `json:"subjects,omitempty"`
 	AltIDs             []ninjsAltID  `json:"altids,omitempty"`
 	EdNote             string        `json:"ednote,omitempty"`
+	Associations       []ninjsAssoc  `json:"associations,omitempty"`
+}
+
+type ninjsAssoc struct {
+	Name         string           `json:"name"`
+	URI          string           `json:"uri"`
+	Type         string           `json:"type"`
+	Headlines    []ninjsText      `json:"headlines,omitempty"`
+	Descriptions []ninjsText      `json:"descriptions,omitempty"`
+	By           string           `json:"by,omitempty"`
+	Renditions   []ninjsRendition `json:"renditions"`
+}
+
+type ninjsRendition struct {
+	Name        string `json:"name"`
+	Href        string `json:"href"`
+	ContentType string `json:"contenttype,omitempty"`
+	Width       int    `json:"width,omitempty"`
+	Height      int    `json:"height,omitempty"`
+	SizeInBytes int64  `json:"sizeinbytes,omitempty"`
 }
 
 type ninjsText struct {
@@ -135,8 +177,20 @@ func MarshalNinjs(a news.Article, o NinjsOut) ([]byte, error) {
 		fmt.Fprintf(&note, "Retracted %s: %s\n", at(a.RetractedAt), a.RetractionNote)
 	}
 	d.EdNote = string(bytes.TrimSpace(note.Bytes()))
-	// Lead images: when articles carry one (the media work), it goes in
-	// associations as a picture with its renditions.
+	if l := o.Lead; l != nil {
+		as := ninjsAssoc{Name: "lead", URI: l.URI, Type: "picture", By: l.Credit}
+		if l.Caption != "" {
+			as.Headlines = []ninjsText{{Role: "caption", ContentType: "text/plain", Value: l.Caption}}
+		}
+		if l.Alt != "" {
+			as.Descriptions = []ninjsText{{Role: "alt", ContentType: "text/plain", Value: l.Alt}}
+		}
+		for _, r := range l.Renditions {
+			as.Renditions = append(as.Renditions, ninjsRendition{Name: r.Name, Href: r.Href, ContentType: r.ContentType,
+				Width: r.Width, Height: r.Height, SizeInBytes: r.Bytes})
+		}
+		d.Associations = []ninjsAssoc{as}
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -114,3 +114,28 @@ func TestNinjsStatuses(t *testing.T) {
 		}
 	}
 }
+
+// TestNinjsLeadPicture: a lead image is a valid ninjs 2.1 association.
+func TestNinjsLeadPicture(t *testing.T) {
+	schema := ninjsSchema(t)
+	a := news.Article{ID: 5, Language: "en", Headline: "With a picture", BodyHTML: "<p>x</p>", Status: news.StatusPublished,
+		ReleaseAt: time.Date(2026, 11, 29, 1, 0, 0, 0, time.UTC)}
+	out, err := MarshalNinjs(a, NinjsOut{URI: "tag:news.example.org,2026-11-29:article:5", Lead: &NinjsPicture{
+		URI: "tag:news.example.org,2026-11-29:media:9", Alt: "Delegates", Caption: "The signing", Credit: "Photo: Agency",
+		Renditions: []NinjsRendition{
+			{Name: "original", Href: "https://news.example.org/media/ab.jpg", ContentType: "image/jpeg", Width: 1200, Height: 800, Bytes: 345678},
+			{Name: "w640", Href: "https://news.example.org/media/ab-640.jpg", ContentType: "image/jpeg", Width: 640, Height: 427},
+		}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, _ := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+	if err := schema.Validate(inst); err != nil {
+		t.Errorf("not valid ninjs 2.1: %v\n%s", err, out)
+	}
+	for _, want := range []string{`"name": "lead"`, `"type": "picture"`, `"sizeinbytes": 345678`, `"by": "Photo: Agency"`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("lacks %s:\n%s", want, out)
+		}
+	}
+}

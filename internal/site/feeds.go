@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"time"
 
@@ -86,8 +87,12 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, f frame, lang, cha
 		out.Updated = time.Unix(0, 0).In(loc) // an empty feed has never changed
 	}
 	auth := feed.Authority(base)
+	leads, err := s.leadImages(r.Context(), list)
+	if err != nil {
+		return err
+	}
 	for _, a := range list {
-		out.Items = append(out.Items, feedItem(a, base, auth, loc, f.site.FullTextFeeds()))
+		out.Items = append(out.Items, feedItem(a, base, auth, loc, f.site.FullTextFeeds(), leads[a.ID]))
 	}
 	var b bytes.Buffer
 	switch name {
@@ -108,7 +113,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, f frame, lang, cha
 // feedItem is an article as a feed item. Its id is a tag: URI from the
 // article's id and creation day, which survives slug, date and channel
 // edits.
-func feedItem(a news.Article, base, authority string, loc *time.Location, full bool) feed.Item {
+func feedItem(a news.Article, base, authority string, loc *time.Location, full bool, lead *news.Media) feed.Item {
 	it := feed.Item{
 		ID:  feed.ArticleTag(authority, a),
 		URL: base + escapePath(a.Path(loc)), Title: a.Headline, Language: a.Language, Summary: a.Summary,
@@ -124,8 +129,9 @@ func feedItem(a news.Article, base, authority string, loc *time.Location, full b
 	if it.Summary == "" && a.BodyHTML != "" {
 		it.Summary = markup.Excerpt(a.BodyHTML, summaryRunes)
 	}
-	// Lead images: news.Article has no lead image yet (the media work adds
-	// one); when it does, set it.Image here from it, with its type and size.
+	if lead != nil {
+		it.Image = &feed.Image{URL: base + lead.URL(), Type: lead.MIME, Length: lead.Bytes}
+	}
 	return it
 }
 
@@ -202,4 +208,36 @@ func (s *Server) logoURL(site news.Site, base string) string {
 		return base + site.LogoURL
 	}
 	return site.LogoURL
+}
+
+// leadImages loads the lead images of a list of articles in one query, by
+// article id; articles without one (or whose lead is not an image) are
+// absent.
+func (s *Server) leadImages(ctx context.Context, list []news.Article) (map[int64]*news.Media, error) {
+	var ids []int64
+	for _, a := range list {
+		if a.LeadMediaID != 0 {
+			ids = append(ids, a.LeadMediaID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	media, err := s.store.MediaByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*news.Media{}
+	for i := range media {
+		if media[i].Kind == news.MediaImage {
+			byID[media[i].ID] = &media[i]
+		}
+	}
+	out := map[int64]*news.Media{}
+	for _, a := range list {
+		if m := byID[a.LeadMediaID]; m != nil {
+			out[a.ID] = m
+		}
+	}
+	return out, nil
 }

@@ -284,7 +284,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, 
 	}
 	p := articlePage(f, a, am)
 	p.Canonical = canonical
-	s.shareMeta(r, p, f, a)
+	s.shareMeta(r, p, f, a, am.lead)
 	if a.Status == news.StatusRetracted {
 		// The record stays reachable, but search engines should drop it.
 		p.Robots = "noindex"

@@ -2,6 +2,7 @@ package site
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"newsdesk/internal/news"
@@ -19,7 +20,8 @@ var ogLocales = map[string]string{"en": "en_US", "zh": "zh_CN"}
 // shareMeta fills what search engines and social networks read from an
 // article page: the JSON-LD NewsArticle, Open Graph and Twitter card
 // tags. URLs in them are absolute (baseURL).
-func (s *Server) shareMeta(r *http.Request, p *pageData, f frame, a news.Article) {
+// lead is the article's lead image, nil when it has none.
+func (s *Server) shareMeta(r *http.Request, p *pageData, f frame, a news.Article, lead *news.Media) {
 	base := s.baseURL(r)
 	loc := f.site.Location()
 	def := f.site.DefaultLanguage
@@ -86,9 +88,12 @@ func (s *Server) shareMeta(r *http.Request, p *pageData, f frame, a news.Article
 	if a.Status == news.StatusRetracted {
 		ld["creativeWorkStatus"] = "Retracted"
 	}
-	// Lead images: news.Article has none yet (the media work adds them);
-	// when it does, "image" here, og:image and a summary_large_image card
-	// name it. Until then the logo stands in for og:image.
+	image := logo // stands in for og:image when there is no lead image
+	card := "summary"
+	if lead != nil && lead.Kind == news.MediaImage {
+		image, card = base+lead.URL(), "summary_large_image"
+		ld["image"] = []any{map[string]any{"@type": "ImageObject", "url": image, "width": lead.Width, "height": lead.Height}}
+	}
 	p.LD = ld
 
 	og := func(property, content string) {
@@ -102,14 +107,19 @@ func (s *Server) shareMeta(r *http.Request, p *pageData, f frame, a news.Article
 	og("og:url", url)
 	og("og:site_name", siteName)
 	og("og:locale", ogLocales[a.Language])
-	og("og:image", logo)
+	og("og:image", image)
+	if lead != nil && lead.Kind == news.MediaImage {
+		og("og:image:width", strconv.Itoa(lead.Width))
+		og("og:image:height", strconv.Itoa(lead.Height))
+		og("og:image:alt", lead.Alt)
+	}
 	og("article:published_time", published)
 	og("article:modified_time", modified)
 	og("article:section", section)
 	for _, t := range a.Tags {
 		og("article:tag", t)
 	}
-	p.Meta = append(p.Meta, metaTag{Name: "twitter:card", Content: "summary"},
+	p.Meta = append(p.Meta, metaTag{Name: "twitter:card", Content: card},
 		metaTag{Name: "twitter:title", Content: a.Headline})
 	if description != "" {
 		p.Meta = append(p.Meta, metaTag{Name: "twitter:description", Content: description})
