@@ -6,21 +6,29 @@ package main
 // startCluster for caches, search and feeds.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/auth"
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 	"newsdesk/internal/store/storetest"
@@ -38,10 +46,10 @@ type node struct {
 // node answers /readyz; nodes still running when the test ends are killed.
 // For a PostgreSQL dbURL use storetest.URL(t, "postgres"), which skips
 // loudly without PostgreSQL (and fails under CI=true).
-func startCluster(t *testing.T, n int, dbURL string) []*node {
+func startCluster(t *testing.T, n int, dbURL string, common ...string) []*node {
 	t.Helper()
 	args := func(extra ...string) []string {
-		return append([]string{"--addr", "127.0.0.1:0", "--db", dbURL}, extra...)
+		return append(append([]string{"--addr", "127.0.0.1:0", "--db", dbURL}, common...), extra...)
 	}
 	first := startServe(t, t.TempDir(), args("--automigrate")...)
 	first.ready(t)
@@ -313,5 +321,50 @@ func TestClusterCacheInvalidation(t *testing.T) {
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
+	}
+}
+
+// TestClusterS3Media: with --media naming an S3-compatible bucket (here an
+// in-process gofakes3), a file uploaded through one node is served by
+// every node, with no shared folder.
+func TestClusterS3Media(t *testing.T) {
+	dbURL := storetest.URL(t, "postgres")
+	backend := s3mem.New()
+	if err := backend.CreateBucket("newsdesk-media"); err != nil {
+		t.Fatal(err)
+	}
+	s3 := httptest.NewServer(gofakes3.New(backend).Server())
+	t.Cleanup(s3.Close)
+	t.Setenv("AWS_ACCESS_KEY_ID", "cluster")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "cluster-secret")
+	mediaURL := "s3://newsdesk-media/site?endpoint=" + strings.TrimPrefix(s3.URL, "http://") + "&insecure=1&region=us-east-1"
+	nodes := startCluster(t, 2, dbURL, "--media", mediaURL)
+	mustCLI(t, t.TempDir(), regexp.MustCompile(`(?m)^site apply: `), "site", "apply", "--db", dbURL, seedFile(t, "seed-site.json"))
+	c := newNewsroomClient(t, dbURL)
+	// A third writer (the newsroom client) uploads through the library, on
+	// the same bucket, as node 1 would.
+	files, err := media.OpenS3(context.Background(), mediaURL, os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := media.New(c.store, "", slog.New(slog.DiscardHandler))
+	lib.Files = files
+	png, err := os.ReadFile("../../internal/media/testdata/wide.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := lib.Add(context.Background(), c.chief, "", media.Upload{Filename: "wide.png", Body: bytes.NewReader(png), Alt: "A wide picture"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, nd := range nodes {
+		for _, u := range []string{m.URL(), m.VariantURL(m.Variants[0].Width)} {
+			if code, body := get(t, nd.url+u[1:]); code != 200 || !strings.HasPrefix(body, "\x89PNG") {
+				t.Errorf("%s: GET %s: %d", nd.name, u, code)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(nodes[0].cmd.Dir, "newsdesk-data", "media")); !os.IsNotExist(err) {
+		t.Errorf("a media folder was made though media live in the bucket: %v", err)
 	}
 }

@@ -77,7 +77,7 @@ func (s *Server) transitionArticle(w http.ResponseWriter, r *http.Request) error
 		if perr != nil {
 			return perr
 		}
-		p.Errors["transition"] = refused.Error()
+		p.Errors["transition"] = refusal(s.lang(r), refused)
 		return s.show(w, http.StatusUnprocessableEntity, "article_edit", p)
 	}
 	if err != nil {

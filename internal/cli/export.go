@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +17,7 @@ import (
 
 	"newsdesk/internal/config"
 	"newsdesk/internal/export"
+	"newsdesk/internal/news"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 )
@@ -54,8 +58,12 @@ func runExport(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "export static", err)
 	}
 	defer s.Close()
+	lib, err := openMedia(ctx, s, cfg.Media, env.Getenv, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return fail(env.Stderr, "export static", err)
+	}
 	start := time.Now()
-	sum, mode, err := exportStatic(ctx, s, pos[0], u, *incremental, env.Stderr)
+	sum, mode, err := exportStatic(ctx, s, lib, pos[0], u, *incremental, env.Stderr)
 	if err != nil {
 		return fail(env.Stderr, "export static", err)
 	}
@@ -67,18 +75,22 @@ func runExport(ctx context.Context, env Env, args []string) int {
 // exportStatic renders the site as of now into dir: everything, or with
 // incremental only what the change log names since the last export (all
 // of it when there was none, or when a site-wide change clears everything).
-func exportStatic(ctx context.Context, s *store.Store, dir string, base *url.URL, incremental bool, progressTo io.Writer) (export.Summary, string, error) {
+func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir string, base *url.URL, incremental bool, progressTo io.Writer) (export.Summary, string, error) {
 	portal, err := site.New(site.Options{Store: s, Log: slog.New(slog.DiscardHandler), Now: time.Now,
 		BaseURL: base.Scheme + "://" + base.Host}) // feeds, sitemaps and structured data name the public site
 	if err != nil {
 		return export.Summary{}, "", err
 	}
+	// What a reader can reach: the portal, and the media library beside it.
+	handler := http.NewServeMux()
+	handler.Handle("/media/", files)
+	handler.Handle("/", portal)
 	seq, err := s.LastChange(ctx)
 	if err != nil {
 		return export.Summary{}, "", err
 	}
 	now := time.Now()
-	ex := &export.Exporter{Handler: portal, Base: base, Dir: dir, Progress: exportProgress(progressTo)}
+	ex := &export.Exporter{Handler: handler, Base: base, Dir: dir, Progress: exportProgress(progressTo)}
 	st := export.State{Seq: seq, Base: base.String()}
 	if incremental {
 		prev, ok, err := export.ReadState(dir)
@@ -91,6 +103,19 @@ func exportStatic(ctx context.Context, s *store.Store, dir string, base *url.URL
 				return export.Summary{}, "", err
 			}
 			if !all {
+				// Files of newly visible articles that the tree lacks.
+				ms, err := s.VisibleMedia(ctx, now)
+				if err != nil {
+					return export.Summary{}, "", err
+				}
+				tree, _ := filepath.EvalSymlinks(dir)
+				for _, m := range ms {
+					for _, u := range append([]string{m.URL()}, variantURLs(m)...) {
+						if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(u))); err != nil {
+							paths = append(paths, u)
+						}
+					}
+				}
 				targets := make(chan export.Target)
 				go func() {
 					defer close(targets)
@@ -197,4 +222,12 @@ func exportProgress(w io.Writer) func(done, total int) {
 			fmt.Fprintf(w, "export: %d of %d pages so far\n", done, total)
 		}
 	}
+}
+
+func variantURLs(m news.Media) []string {
+	var out []string
+	for _, v := range m.Variants {
+		out = append(out, m.VariantURL(v.Width))
+	}
+	return out
 }

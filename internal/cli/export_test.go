@@ -1,10 +1,18 @@
 package cli_test
 
 import (
+	"bytes"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"newsdesk/internal/editorial"
+	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
+	"newsdesk/internal/news"
 )
 
 // TestExportStatic drives `export static` as an operator would: a full
@@ -55,5 +63,55 @@ func TestExportStatic(t *testing.T) {
 		mine := t.TempDir()
 		os.WriteFile(filepath.Join(mine, "index.html"), []byte("hand made"), 0o644)
 		run(t, nil, "export", "static", mine, "--db", db).expect(t, 1, nil, []string{"holds files"})
+	})
+}
+
+// TestExportMedia: the export copies the media files visible articles show
+// (with their variants), and not those of an article still in draft.
+func TestExportMedia(t *testing.T) {
+	each(t, func(t *testing.T, db string) {
+		ready(t, db)
+		s := open(t, db)
+		mediaDir := t.TempDir()
+		lib := media.New(s, mediaDir, slog.New(slog.DiscardHandler))
+		chief := news.User{Email: "chief@example.org", Name: "Chief", Status: news.UserActive, Grants: []news.Grant{{Role: news.RoleChiefEditor}}}
+		var err error
+		if chief.ID, err = s.CreateUser(ctx, chief, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		ed := &editorial.Service{Store: s, Sanitizer: markup.NewSanitizer(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+		article := func(file, headline string, publish bool) news.Media {
+			data, err := os.ReadFile(filepath.Join("..", "media", "testdata", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, _, err := lib.Add(ctx, chief, "", media.Upload{Filename: file, Body: bytes.NewReader(data), Alt: "Described"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := ed.Create(ctx, chief, "", editorial.Draft{Language: "en", Channel: "news/world", Headline: headline,
+				BodyHTML: "<p>Text.</p>", Media: &editorial.DraftMedia{LeadID: m.ID}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if publish {
+				if _, err := ed.Transition(ctx, chief, "", a.ID, news.Step{Transition: news.TransitionPublish}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return m
+		}
+		shown := article("wide.png", "A wide view", true)
+		hidden := article("photo-gps.jpg", "Not yet", false)
+		dir := filepath.Join(t.TempDir(), "public")
+		run(t, nil, "export", "static", dir, "--media", mediaDir, "--base-url", "https://news.example.org/", "--db", db).expect(t, 0, nil, nil)
+		for _, u := range append([]string{shown.URL()}, shown.VariantURL(shown.Variants[0].Width)) {
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(u))); err != nil {
+				t.Errorf("visible article's file %s not exported: %v", u, err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(hidden.URL()))); !os.IsNotExist(err) {
+			t.Errorf("a draft's file was exported: %v", err)
+		}
 	})
 }

@@ -105,12 +105,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	withMail(acc, &cfg, base)
 	san := markup.NewSanitizer()
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: time.Now, Log: log}
-	// The media folder is made now, so a path that cannot be written
-	// stops the start rather than the first upload.
-	if err := os.MkdirAll(cfg.Media, 0o750); err != nil {
-		return fmt.Errorf("media folder: %w", err)
+	lib, err := openMedia(ctx, s, cfg.Media, env.Getenv, log.With("service", "media"))
+	if err != nil {
+		return err
 	}
-	lib := media.New(s, cfg.Media, log.With("service", "media"))
 	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),
 		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink, Media: lib})
 	if err != nil {
@@ -146,7 +144,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect(), "media", cfg.Media)
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "db", s.Dialect(), "media", redactMedia(cfg.Media))
 	clock := &jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}
 	if m != nil {
 		clock.Published = m.ObservePublish
@@ -275,4 +273,29 @@ func publicBase(configured, addr string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// openMedia makes the media library over --media: a folder (made now, so a
+// path that cannot be written stops the start rather than the first
+// upload) or an s3:// bucket (checked now for the same reason).
+func openMedia(ctx context.Context, s *store.Store, where string, getenv func(string) string, log *slog.Logger) (*media.Service, error) {
+	if strings.HasPrefix(where, "s3://") {
+		files, err := media.OpenS3(ctx, where, getenv)
+		if err != nil {
+			return nil, err
+		}
+		lib := media.New(s, "", log)
+		lib.Files = files
+		return lib, nil
+	}
+	if err := os.MkdirAll(where, 0o750); err != nil {
+		return nil, fmt.Errorf("media folder: %w", err)
+	}
+	return media.New(s, where, log), nil
+}
+
+// redactMedia shows where media live without the query of an s3:// URL.
+func redactMedia(where string) string {
+	before, _, _ := strings.Cut(where, "?")
+	return before
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime"
 	"net/http"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -44,9 +43,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the file cannot be served right now", http.StatusInternalServerError)
 		return
 	}
-	f, err := os.Open(s.path(hash, name))
+	f, _, err := s.files().Open(r.Context(), objectName(hash, name))
 	if err != nil {
-		s.Log.Error("media file missing", "path", r.URL.Path, "file", s.path(hash, name), "err", err)
+		s.Log.Error("media file missing", "path", r.URL.Path, "file", objectName(hash, name), "err", err)
 		http.NotFound(w, r)
 		return
 	}

@@ -1,7 +1,6 @@
 package media
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +23,10 @@ type Service struct {
 	Store *store.Store
 	// Dir is the --media folder. Files sit in sub-folders named by the
 	// first two hex digits of their hash, so no folder grows too large.
-	Dir    string
+	Dir string
+	// Files, when set, keeps the bytes instead of Dir: an S3-compatible
+	// bucket (S3Files) for several nodes.
+	Files  Files
 	Limits Limits
 	// Widths are the widths of the resized variants.
 	Widths []int
@@ -111,11 +111,11 @@ func (s *Service) Add(ctx context.Context, actor news.User, ip string, up Upload
 		Filename: cleanFilename(up.Filename, p.Format.Ext), Width: p.Original.Width, Height: p.Original.Height,
 		Bytes: int64(len(p.Original.Data)), Alt: alt, Caption: caption, Credit: credit, UploadedBy: actor.ID,
 		CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
-	if err := s.writeFile(m.Hash, m.Hash+"."+m.Ext, p.Original.Data); err != nil {
+	if err := s.writeFile(ctx, m.Hash, m.Hash+"."+m.Ext, p.Original.Data); err != nil {
 		return m, false, err
 	}
 	for _, r := range p.Variants {
-		if err := s.writeFile(m.Hash, m.Hash+"-"+strconv.Itoa(r.Width)+"."+m.Ext, r.Data); err != nil {
+		if err := s.writeFile(ctx, m.Hash, m.Hash+"-"+strconv.Itoa(r.Width)+"."+m.Ext, r.Data); err != nil {
 			return m, false, err
 		}
 		m.Variants = append(m.Variants, news.Variant{Width: r.Width, Height: r.Height, Bytes: int64(len(r.Data))})
@@ -247,47 +247,21 @@ func cleanFilename(name, ext string) string {
 	return base + "." + ext
 }
 
-// path is where a stored file lives: Dir/ab/abcdef...ext.
-func (s *Service) path(hash, name string) string {
-	return filepath.Join(s.Dir, hash[:2], name)
+// files is where the bytes go: Files, or the Dir folder.
+func (s *Service) files() Files {
+	if s.Files != nil {
+		return s.Files
+	}
+	return DirFiles{Dir: s.Dir}
 }
 
-// writeFile stores data under name atomically: written to a temporary file
-// in the same folder, synced, then renamed, so a reader or a crash never
-// sees half a file. A file already there has the same content (the name is
-// the content's hash) and is left alone.
-func (s *Service) writeFile(hash, name string, data []byte) error {
-	final := s.path(hash, name)
-	if fi, err := os.Stat(final); err == nil && fi.Size() == int64(len(data)) {
-		return nil
-	}
-	dir := filepath.Dir(final)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("media folder %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, ".upload-*")
-	if err != nil {
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := io.Copy(tmp, bytes.NewReader(data)); err != nil {
-		tmp.Close()
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o640); err != nil {
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return fmt.Errorf("store %s: %w", name, err)
-	}
-	return nil
+// objectName is a stored file's name in Files: ab/abcdef...ext.
+func objectName(hash, name string) string { return hash[:2] + "/" + name }
+
+// writeFile stores data under name; a file already stored under a name has
+// the same content (the name is the content's hash).
+func (s *Service) writeFile(ctx context.Context, hash, name string, data []byte) error {
+	return s.files().Put(ctx, objectName(hash, name), data)
 }
 
 // InUseError refuses to delete a file that articles still show.
@@ -338,10 +312,10 @@ func (s *Service) Delete(ctx context.Context, actor news.User, ip string, id int
 		names = append(names, m.Hash+"-"+strconv.Itoa(v.Width)+"."+m.Ext)
 	}
 	for _, name := range names {
-		if err := os.Remove(s.path(m.Hash, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := s.files().Remove(ctx, objectName(m.Hash, name)); err != nil {
 			// The record is gone, so nothing serves the file; a leftover
 			// only takes space.
-			s.Log.Warn("media file not removed", "file", s.path(m.Hash, name), "err", err)
+			s.Log.Warn("media file not removed", "file", objectName(m.Hash, name), "err", err)
 		}
 	}
 	return m, nil

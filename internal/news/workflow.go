@@ -65,6 +65,10 @@ type TransitionError struct {
 	From       Status
 	Transition Transition
 	Reason     string
+	// Format and Args are Reason before formatting, so the newsroom can
+	// say it in the editor's language (Format is the English text).
+	Format string
+	Args   []any
 	// Cause, when set, is the rule that refused (e.g. ErrAltTextMissing).
 	Cause error
 }
@@ -102,7 +106,8 @@ const (
 // readers will notice (ChangeNone for newsroom-only steps).
 func Apply(a Article, st Step) (Article, ChangeKind, error) {
 	refuse := func(format string, args ...any) (Article, ChangeKind, error) {
-		return a, ChangeNone, &TransitionError{From: a.Status, Transition: st.Transition, Reason: fmt.Sprintf(format, args...)}
+		return a, ChangeNone, &TransitionError{From: a.Status, Transition: st.Transition, Reason: fmt.Sprintf(format, args...),
+			Format: format, Args: args}
 	}
 	target := Target{Channel: a.ChannelPath, AuthorID: a.AuthorID}
 	need := map[Transition]Action{

@@ -16,7 +16,9 @@ type Target struct {
 // Paths walks every public address a reader can reach at now, except
 // search (which answers queries) and previews: the root, each language's
 // home, footer pages, channel listings, tag pages and corrections, every
-// visible article, feeds, sitemaps and robots.txt, and the static assets.
+// visible article and the media files it shows (/media/, served by the
+// media library beside the portal), feeds, sitemaps and robots.txt, and
+// the static assets.
 // Addresses of features a build lacks answer 404 and are skipped by the
 // exporter.
 func (s *Server) Paths(ctx context.Context, now time.Time, yield func(Target) error) error {
@@ -76,6 +78,20 @@ func (s *Server) Paths(ctx context.Context, now time.Time, yield func(Target) er
 		}
 		for _, t := range tags {
 			if err := emit(tagURL(lang, t), true); err != nil {
+				return err
+			}
+		}
+	}
+	files, err := s.store.VisibleMedia(ctx, now)
+	if err != nil {
+		return err
+	}
+	for _, m := range files {
+		if err := emit(m.URL(), false); err != nil {
+			return err
+		}
+		for _, v := range m.Variants {
+			if err := emit(m.VariantURL(v.Width), false); err != nil {
 				return err
 			}
 		}

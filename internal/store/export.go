@@ -39,3 +39,74 @@ func (q *queries) VisibleTags(ctx context.Context, lang string, now time.Time) (
 	}
 	return out, rows.Err()
 }
+
+// VisibleMedia lists the library files that articles readers may see at now
+// show: lead images, downloads and images in their bodies. The static
+// export copies exactly these, so a file of an unpublished article stays out.
+func (q *queries) VisibleMedia(ctx context.Context, now time.Time) ([]news.Media, error) {
+	ids := map[int64]bool{}
+	rows, err := q.q.QueryContext(ctx, `SELECT a.lead_media_id FROM articles a WHERE`+visibleAt+`AND a.lead_media_id IS NOT NULL
+		UNION SELECT t.media_id FROM article_attachments t JOIN articles a ON a.id = t.article_id WHERE`+visibleAt, now.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("visible media: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("visible media: %w", err)
+		}
+		ids[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("visible media: %w", err)
+	}
+	hashes := map[string]bool{}
+	rows, err = q.q.QueryContext(ctx, `SELECT a.body_html FROM articles a WHERE`+visibleAt+`AND a.body_html LIKE '%/media/%'`, now.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("visible media: %w", err)
+	}
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("visible media: %w", err)
+		}
+		for _, h := range news.BodyMediaHashes(body) {
+			hashes[h] = true
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("visible media: %w", err)
+	}
+	var out []news.Media
+	if len(ids) > 0 {
+		list := make([]int64, 0, len(ids))
+		for id := range ids {
+			list = append(list, id)
+		}
+		ms, err := q.MediaByIDs(ctx, list)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	if len(hashes) > 0 {
+		list := make([]string, 0, len(hashes))
+		for h := range hashes {
+			list = append(list, h)
+		}
+		ms, err := q.MediaByHashes(ctx, list)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if !ids[m.ID] {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
+}
