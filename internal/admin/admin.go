@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -48,6 +49,9 @@ type Options struct {
 	// PreviewLink makes signed, expiring preview links for reviewers
 	// without an account (the portal's site.Server.PreviewLink).
 	PreviewLink PreviewLinker
+	// PollWire polls one wire source at once and words the outcome (the
+	// wire poller's PollNowSummary); nil hides the "poll now" buttons.
+	PollWire func(ctx context.Context, id int64) (string, error)
 	// Media is the media library; without it the library pages and the
 	// editor's image and download choices are left out.
 	Media *media.Service
@@ -65,6 +69,7 @@ type Server struct {
 	editorial   *editorial.Service
 	preview     func(w http.ResponseWriter, r *http.Request, a news.Article) error
 	previewLink PreviewLinker
+	pollWireNow func(ctx context.Context, id int64) (string, error)
 	media       *media.Service
 	render      *renderer
 	assets      *web.Assets
@@ -106,7 +111,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, accounts: opts.Accounts, san: opts.Sanitizer, log: opts.Log, now: opts.Now,
 		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview, previewLink: opts.PreviewLink,
-		media: opts.Media}
+		pollWireNow: opts.PollWire, media: opts.Media}
 	s.sessions = newSessionManager(opts.Store, opts.IdleTimeout, opts.Lifetime, s.now)
 	s.handler = s.routes()
 	return s, nil

@@ -29,6 +29,7 @@ import (
 	"newsdesk/internal/store"
 	"newsdesk/internal/store/storetest"
 	"newsdesk/internal/web"
+	"newsdesk/internal/wire"
 )
 
 // testPassword passes the password rules; every fixture user has it.
@@ -56,6 +57,8 @@ type newsroom struct {
 	clock    *clock
 	// editorial is the article service the editor pages use.
 	editorial *editorial.Service
+	// poller polls wire sources ("poll now" on /admin/wires).
+	poller *wire.Poller
 	// media is the media library, its files in a temporary folder.
 	media *media.Service
 }
@@ -87,9 +90,10 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	log := slog.New(slog.DiscardHandler)
 	acc := &accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: clk.Now, Log: log, Issuer: "Newsdesk test"}
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: clk.Now, Log: log}
+	poller := &wire.Poller{Store: s, Importer: im, Now: clk.Now, Log: log}
 	lib := media.New(s, t.TempDir(), log)
 	lib.Now = clk.Now
-	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed, Media: lib})
+	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed, PollWire: poller.PollNowSummary, Media: lib})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +107,7 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	mux.Handle("/", portal)
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed, media: lib}
+	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed, poller: poller, media: lib}
 }
 
 // addUser creates an active user with testPassword and the given grants.

@@ -410,7 +410,11 @@ func (s *Server) deleteChannel(w http.ResponseWriter, r *http.Request) error {
 	var use *store.ChannelInUseError
 	if errors.As(err, &use) {
 		l := labels[s.lang(r)]
-		err = fieldErr("delete", l["channel_in_use"], use.Path, use.Articles, use.Children, use.Users)
+		msg := fmt.Sprintf(l["channel_in_use"], use.Path, use.Articles, use.Children, use.Users)
+		if use.Wires > 0 {
+			msg += " " + fmt.Sprintf(l["channel_in_use_wires"], use.Wires)
+		}
+		err = fieldErr("delete", "%s", msg)
 	}
 	if err != nil {
 		return s.channelRefused(w, r, failedForm(itoa(id)), err)

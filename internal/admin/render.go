@@ -25,7 +25,7 @@ type renderer struct {
 // adminTemplates are the page templates rendered inside layout.html.
 var adminTemplates = []string{"login", "code", "setup", "setpassword", "dashboard", "account", "error",
 	"users", "user", "channels", "pages", "settings", "audit", "webhooks",
-	"articles", "article_edit", "revisions", "diff", "conflict", "media", "media_item"}
+	"articles", "article_edit", "revisions", "diff", "conflict", "media", "media_item", "wires"}
 
 func newRenderer(fsys fs.FS, assets *web.Assets) (*renderer, error) {
 	funcs := template.FuncMap{
@@ -113,6 +113,7 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 		add("channels", "/admin/channels", hasAdminGrant(u))
 		add("pages", "/admin/pages", u.May(news.ActionManagePages, news.Target{}))
 		add("settings", "/admin/settings", u.May(news.ActionManageSettings, news.Target{}))
+		add("wires", "/admin/wires", u.May(news.ActionManageWires, news.Target{}))
 		add("audit", "/admin/audit", u.May(news.ActionViewAudit, news.Target{}))
 		add("webhooks", "/admin/webhooks", u.May(news.ActionManageSettings, news.Target{}))
 		add("account", "/admin/account", true)

@@ -44,6 +44,9 @@ func (s *Server) routes() http.Handler {
 	// Site administration.
 	s.manageRoutes(mux, h, post)
 
+	// Wire sources and the safe fetcher's allow-list.
+	s.wireRoutes(mux, h, post)
+
 	// Articles: the editor, the workflow, previews and revisions.
 	s.articleRoutes(mux, h, post)
 

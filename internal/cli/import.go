@@ -13,6 +13,12 @@ import (
 )
 
 func runImport(ctx context.Context, env Env, args []string) int {
+	if len(args) > 0 && args[0] == "feed" {
+		return runImportFeed(ctx, env, args[1:])
+	}
+	if len(args) > 0 && args[0] == "wxr" {
+		return runImportWXR(ctx, env, args[1:])
+	}
 	fs := newFlagSet("import ninjs", "newsdesk import ninjs [--channel PATH] [--db URL] FILE|DIR...",
 		"Import IPTC ninjs (1.x or 2.x) documents; a folder imports every .json file below it.\nEach file is its own transaction: a bad file is reported and the others still go in.")
 	var cfg config.Config
@@ -24,10 +30,7 @@ func runImport(ctx context.Context, env Env, args []string) int {
 			fs.Usage()
 			return exitOK
 		}
-		if len(args) > 0 && (args[0] == "wxr" || args[0] == "feed") {
-			return usageError(env.Stderr, fs, "import %s is not available in this version; only `import ninjs` is", args[0])
-		}
-		return usageError(env.Stderr, fs, "expected `import ninjs FILE|DIR...`")
+		return usageError(env.Stderr, fs, "expected `import ninjs FILE|DIR...`, `import feed URL|FILE` or `import wxr FILE`")
 	}
 	pos, code, ok := parseFlags(fs, args[1:], env.Stderr)
 	if !ok {

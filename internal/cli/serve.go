@@ -28,6 +28,7 @@ import (
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
+	"newsdesk/internal/wire"
 )
 
 func runServe(ctx context.Context, env Env, args []string) int {
@@ -109,8 +110,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	if err != nil {
 		return err
 	}
+	poller := &wire.Poller{Store: s, Importer: &ingest.Importer{Store: s, Sanitizer: san, Now: time.Now}, Now: time.Now, Log: log.With("job", "wire-poller")}
 	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),
-		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink, Media: lib})
+		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink, Media: lib, PollWire: poller.PollNowSummary})
 	if err != nil {
 		return err
 	}
@@ -161,6 +163,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		clock.Run(clockCtx)
 	}()
 	defer func() { stopClock(); <-clockDone }()
+	pollerCtx, stopPoller := context.WithCancel(ctx)
+	pollerDone := make(chan struct{})
+	go func() {
+		defer close(pollerDone)
+		poller.Run(pollerCtx)
+	}()
+	defer func() { stopPoller(); <-pollerDone }()
 	// Webhooks and WebSub pings follow the change log on every node; the
 	// database decides which node sends what.
 	notifyDone := make(chan struct{})

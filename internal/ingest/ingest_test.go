@@ -37,7 +37,7 @@ var (
 	clock = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 )
 
-func read(t *testing.T, path string) []byte {
+func read(t testing.TB, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -47,7 +47,7 @@ func read(t *testing.T, path string) []byte {
 }
 
 // setup gives a store with the seed site applied and an importer on it.
-func setup(t *testing.T, s *store.Store) *ingest.Importer {
+func setup(t testing.TB, s *store.Store) *ingest.Importer {
 	t.Helper()
 	if _, err := sitefile.Apply(ctx, s, san, read(t, filepath.Join(seedDir, "seed-site.json"))); err != nil {
 		t.Fatalf("site apply: %v", err)

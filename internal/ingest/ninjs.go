@@ -38,6 +38,9 @@ type ItemResult struct {
 	Outcome Outcome
 	Article news.Article
 	Err     error
+	// Notes are what an import changed or left out of an item that still
+	// went in (an unsupported shortcode, a private post made a draft).
+	Notes []string
 }
 
 // Summary counts the outcomes of a run.
@@ -119,18 +122,58 @@ func (im *Importer) Run(ctx context.Context, files []string, channel string, pro
 // uri: a re-import updates the stored article in place, an older
 // versioncreated is ignored, and a move to a new URL leaves a redirect.
 func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel string) ItemResult {
-	res := ItemResult{Path: name, Outcome: Failed}
 	item, err := feed.ParseNinjs(data)
 	if err != nil {
-		res.Err = err
-		return res
+		return ItemResult{Path: name, Outcome: Failed, Err: err}
 	}
 	incoming := item.Article()
 	incoming.BodyHTML = im.Sanitizer.Sanitize(incoming.BodyHTML)
 	incoming.Summary = markup.PlainText(incoming.Summary)
-	now := im.Now().UTC().Truncate(time.Microsecond)
+	return im.land(ctx, landing{name: name, channel: channel, actor: "import"}, incoming)
+}
 
-	err = im.Store.InTx(ctx, func(tx *store.Tx) error {
+// landing says how one incoming article lands: every source (ninjs files,
+// feeds, wires, WordPress) goes through land, so updates in place, redirects
+// on moves, the change log and the audit record work the same for all.
+type landing struct {
+	// name is the file or item named in results and the audit record.
+	name string
+	// channel is the target channel's path; "" keeps a stored article's.
+	channel string
+	// actor is who the audit record names ("import", "wire 3").
+	actor string
+	// find, when set, finds the stored article (exists false when there is
+	// none) instead of looking it up by URI.
+	find func(ctx context.Context, tx *store.Tx) (news.Article, bool, error)
+	// newStatus is a new article's status; "" takes the incoming status.
+	newStatus news.Status
+	// keepStatus keeps a stored article's status on update (the review
+	// queue stays the review queue), unless the source withdrew the copy.
+	keepStatus bool
+	// revision records each created or changed text as a revision, so
+	// editors see what the source changed.
+	revision bool
+	// after runs inside the transaction once the outcome is known, for
+	// every outcome but Failed.
+	after func(ctx context.Context, tx *store.Tx, res ItemResult) error
+	// details are added to the audit record.
+	details map[string]string
+	// keepChannel files only new articles under channel: a stored one
+	// stays where the newsroom (or the source that brought it) put it.
+	keepChannel bool
+	// slugBase is the slug a new article would like (a WordPress post
+	// name); "" slugifies the headline. A taken slug gets a number.
+	slugBase string
+}
+
+// land stores incoming (already sanitized) in its own transaction. It is
+// idempotent: a re-import updates the stored article in place, an older
+// version is ignored, and a move to a new URL leaves a redirect. An
+// incoming article without a language takes the site's default.
+func (im *Importer) land(ctx context.Context, l landing, incoming news.Article) ItemResult {
+	res := ItemResult{Path: l.name, Outcome: Failed}
+	now := im.Now().UTC().Truncate(time.Microsecond)
+	err := im.Store.InTx(ctx, func(tx *store.Tx) error {
 		site, err := tx.Site(ctx)
 		if err != nil {
 			return err
@@ -138,21 +181,49 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 		if !site.Configured() {
 			return errors.New("the site has no settings yet: run `newsdesk site apply FILE` first")
 		}
+		if incoming.Language == "" {
+			incoming.Language = site.DefaultLanguage
+		}
 		if !site.HasLanguage(incoming.Language) {
 			return &news.ValidationError{Fields: []news.FieldError{{Path: "language", Message: fmt.Sprintf("%q is not one of the site's languages %v", incoming.Language, site.Languages)}}}
 		}
-		old, err := tx.ArticleByURI(ctx, incoming.URI)
-		exists := err == nil
-		if err != nil && !errors.Is(err, news.ErrNotFound) {
-			return err
+		var old news.Article
+		var exists bool
+		if l.find != nil {
+			old, exists, err = l.find(ctx, tx)
+			if err != nil {
+				return err
+			}
+		} else {
+			old, err = tx.ArticleByURI(ctx, incoming.URI)
+			exists = err == nil
+			if err != nil && !errors.Is(err, news.ErrNotFound) {
+				return err
+			}
+		}
+		after := func(r ItemResult) error {
+			if l.after == nil {
+				return nil
+			}
+			return l.after(ctx, tx, r)
+		}
+		if incoming.ReleaseAt.IsZero() {
+			// Undated copy (feeds without dates) is released when it
+			// first arrives, and keeps that time.
+			incoming.ReleaseAt = now
+			if exists {
+				incoming.ReleaseAt = old.ReleaseAt
+			}
 		}
 		if exists && !incoming.VersionCreated.IsZero() && incoming.VersionCreated.Before(old.VersionCreated) {
 			res.Outcome, res.Article = Older, old
-			return nil
+			return after(res)
 		}
 		switch {
-		case channel != "":
-			c, err := tx.ChannelByPath(ctx, channel)
+		case exists && l.keepChannel:
+			incoming.ChannelID, incoming.ChannelPath = old.ChannelID, old.ChannelPath
+		case l.channel != "":
+			c, err := tx.ChannelByPath(ctx, l.channel)
 			if err != nil {
 				return fmt.Errorf("--channel: %w", err)
 			}
@@ -163,19 +234,28 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 			return errors.New("no channel for a new article: pass --channel PATH")
 		}
 		if exists {
-			incoming.ID, incoming.CreatedAt, incoming.Slug = old.ID, old.CreatedAt, old.Slug
+			incoming.ID, incoming.CreatedAt, incoming.Slug, incoming.URI = old.ID, old.CreatedAt, old.Slug, old.URI
 			// What the newsroom added stays: authorship, approval, notes.
 			incoming.Version, incoming.Subheading = old.Version, old.Subheading
 			incoming.AuthorID, incoming.LastEditorID, incoming.ApprovedByID = old.AuthorID, old.LastEditorID, old.ApprovedByID
 			incoming.Corrections, incoming.RetractionNote, incoming.RetractedAt = old.Corrections, old.RetractionNote, old.RetractedAt
+			if l.keepStatus && incoming.Status != news.StatusWithheld && incoming.Status != news.StatusCanceled {
+				incoming.Status = old.Status
+			}
 			if incoming.ChannelID != old.ChannelID || incoming.Language != old.Language {
 				incoming.Slug = ""
 			}
 		} else {
 			incoming.CreatedAt = now
+			if l.newStatus != "" && incoming.Status != news.StatusWithheld && incoming.Status != news.StatusCanceled {
+				incoming.Status = l.newStatus
+			}
 		}
 		if incoming.Slug == "" {
-			base := news.Slugify(incoming.Headline)
+			base := l.slugBase
+			if base == "" {
+				base = news.Slugify(incoming.Headline)
+			}
 			if base == "" {
 				base = "article"
 			}
@@ -195,7 +275,7 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 		incoming.UpdatedAt = old.UpdatedAt
 		if exists && sameContent(old, incoming) {
 			res.Outcome, res.Article = Unchanged, old
-			return nil
+			return after(res)
 		}
 		incoming.UpdatedAt = now
 		if exists {
@@ -211,6 +291,13 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 			return err
 		}
 		incoming.ID = id
+		if l.revision && (!exists || old.Headline != incoming.Headline || old.Summary != incoming.Summary || old.BodyHTML != incoming.BodyHTML) {
+			version := max(incoming.Version, 1)
+			if _, err := tx.AddRevision(ctx, store.Revision{ArticleID: id, Version: version, At: now,
+				Headline: incoming.Headline, Subheading: incoming.Subheading, Summary: incoming.Summary, BodyHTML: incoming.BodyHTML}); err != nil {
+				return err
+			}
+		}
 		if exists {
 			loc := site.Location()
 			if from, to := old.Path(loc), incoming.Path(loc); from != to {
@@ -235,7 +322,7 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 			kind = news.ChangeUnpublish
 		}
 		if kind != news.ChangeNone {
-			details := map[string]string{"source": "import", "uri": incoming.URI}
+			details := map[string]string{"source": l.actor, "uri": incoming.URI}
 			if exists {
 				maps.Copy(details, news.MovedFrom(old, incoming, site.Location()))
 			}
@@ -243,9 +330,15 @@ func (im *Importer) Ninjs(ctx context.Context, name string, data []byte, channel
 				return err
 			}
 		}
-		_, err = tx.AppendAudit(ctx, store.AuditEntry{At: now, Actor: "import", Action: "article.import", Target: fmt.Sprintf("article %d", id),
-			Details: map[string]string{"uri": incoming.URI, "outcome": string(res.Outcome), "status": string(incoming.Status), "file": name}})
-		return err
+		details := map[string]string{"uri": incoming.URI, "outcome": string(res.Outcome), "status": string(incoming.Status), "file": l.name}
+		for k, v := range l.details {
+			details[k] = v
+		}
+		if _, err := tx.AppendAudit(ctx, store.AuditEntry{At: now, Actor: l.actor, Action: "article.import", Target: fmt.Sprintf("article %d", id),
+			Details: details}); err != nil {
+			return err
+		}
+		return after(res)
 	})
 	if err != nil {
 		res.Outcome, res.Err = Failed, err

@@ -14,6 +14,9 @@ const (
 	// ActionManageChannels creates, renames, moves and deletes channels within
 	// a subtree the user administers.
 	ActionManageChannels Action = "manage-channels"
+	// ActionManageWires adds, edits, removes and polls wire sources: a
+	// site-wide chief editor or administrator.
+	ActionManageWires Action = "manage-wires"
 
 	// Content work, on an article or channel.
 	ActionCreateArticle Action = "create-article"
@@ -27,7 +30,7 @@ const (
 
 // Actions lists every action, for permission matrices and admin pages.
 var Actions = []Action{
-	ActionManageUsers, ActionManageSettings, ActionManagePages, ActionViewAudit, ActionManageChannels,
+	ActionManageUsers, ActionManageSettings, ActionManagePages, ActionViewAudit, ActionManageChannels, ActionManageWires,
 	ActionCreateArticle, ActionEditArticle, ActionSubmit, ActionApprove, ActionPublish, ActionCorrect, ActionRetract,
 }
 
@@ -35,14 +38,15 @@ var Actions = []Action{
 var minRole = map[Action]Role{
 	ActionManageUsers: RoleAdministrator, ActionManageSettings: RoleAdministrator,
 	ActionManagePages: RoleAdministrator, ActionViewAudit: RoleAdministrator,
-	ActionManageChannels: RoleAdministrator,
-	ActionCreateArticle:  RoleContributor, ActionEditArticle: RoleContributor, ActionSubmit: RoleContributor,
+	ActionManageChannels: RoleAdministrator, ActionManageWires: RoleChiefEditor,
+	ActionCreateArticle: RoleContributor, ActionEditArticle: RoleContributor, ActionSubmit: RoleContributor,
 	ActionApprove: RoleChiefEditor, ActionPublish: RoleChiefEditor, ActionCorrect: RoleChiefEditor, ActionRetract: RoleChiefEditor,
 }
 
 // siteWide marks actions that only a site-wide grant can allow.
 var siteWide = map[Action]bool{
 	ActionManageUsers: true, ActionManageSettings: true, ActionManagePages: true, ActionViewAudit: true,
+	ActionManageWires: true,
 }
 
 // Target is what an action is about: a channel, and for article actions the

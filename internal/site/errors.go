@@ -24,6 +24,13 @@ func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) 
 				http.Redirect(w, r, to, http.StatusMovedPermanently)
 				return
 			}
+			// Imported sites' old URLs may carry their query (/blog/?p=5).
+			if r.URL.RawQuery != "" {
+				if to, rerr := s.store.Redirect(ctx, r.URL.Path+"?"+r.URL.RawQuery); rerr == nil {
+					http.Redirect(w, r, to, http.StatusMovedPermanently)
+					return
+				}
+			}
 		}
 	case web.StatusOf(err) != 0:
 		status = web.StatusOf(err)

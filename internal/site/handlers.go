@@ -23,8 +23,15 @@ const perPage = 20
 // pinned ones included.
 const homeLeads = 6
 
-// root sends readers to the language edition their browser prefers.
+// root sends readers to the language edition their browser prefers. An
+// imported site's old query URL (WordPress's /?p=ID) goes to its new home.
 func (s *Server) root(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.RawQuery != "" {
+		if to, err := s.store.Redirect(r.Context(), "/?"+r.URL.RawQuery); err == nil {
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return nil
+		}
+	}
 	site, err := s.store.Site(r.Context())
 	if err != nil {
 		return err

@@ -96,10 +96,16 @@ func (q *queries) UpsertChannel(ctx context.Context, c news.Channel) (int64, boo
 type ChannelInUseError struct {
 	Path                      string
 	Articles, Children, Users int
+	// Wires counts the wire sources that file their items into it.
+	Wires int
 }
 
 func (e *ChannelInUseError) Error() string {
-	return fmt.Sprintf("channel %s still holds %d articles and %d subchannels, and %d users hold roles on it", e.Path, e.Articles, e.Children, e.Users)
+	msg := fmt.Sprintf("channel %s still holds %d articles and %d subchannels, and %d users hold roles on it", e.Path, e.Articles, e.Children, e.Users)
+	if e.Wires > 0 {
+		msg += fmt.Sprintf("; %d wire sources file into it", e.Wires)
+	}
+	return msg
 }
 
 // ChannelArticleCounts counts the articles filed directly under each
@@ -379,12 +385,13 @@ func (tx *Tx) DeleteChannel(ctx context.Context, id int64) (news.Channel, error)
 		{&use.Articles, `SELECT COUNT(*) FROM articles WHERE channel_id = $1`, id},
 		{&use.Children, `SELECT COUNT(*) FROM channels WHERE parent_id = $1`, id},
 		{&use.Users, `SELECT COUNT(DISTINCT user_id) FROM user_grants WHERE channel = $1`, c.Path},
+		{&use.Wires, `SELECT COUNT(*) FROM wire_sources WHERE channel_id = $1`, id},
 	} {
 		if err := tx.q.QueryRowContext(ctx, count.query, count.arg).Scan(count.n); err != nil {
 			return c, fmt.Errorf("delete channel %s: %w", c.Path, err)
 		}
 	}
-	if use.Articles+use.Children+use.Users > 0 {
+	if use.Articles+use.Children+use.Users+use.Wires > 0 {
 		return c, use
 	}
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM channels WHERE id = $1`, id); err != nil {
