@@ -460,6 +460,7 @@ func browserAxe(t *testing.T, root context.Context) {
 		{"/admin/pages", "Footer pages"},
 		{"/admin/settings", "Settings"},
 		{"/admin/audit", "Audit log"},
+		{"/admin/webhooks", "Webhooks"},
 	} {
 		if st := tab.open(p.path); st != http.StatusOK {
 			t.Errorf("%s: status %d\n%s", p.path, st, tab.text())
@@ -472,6 +473,17 @@ func browserAxe(t *testing.T, root context.Context) {
 		}
 		tab.checkAxe(src, p.path)
 	}
+	// Adding a webhook endpoint shows its generated secret once, and the
+	// endpoint in the table.
+	tab.open("/admin/webhooks")
+	tab.do("type an endpoint", chromedp.SendKeys("#wh-url", "https://partner.example.org/hooks/news"))
+	if st := tab.load("add the endpoint", chromedp.Click(`section[aria-labelledby=add-h] form button[type=submit]`)); st != http.StatusOK {
+		t.Errorf("add a webhook: status %d", st)
+	}
+	if text := tab.text(); !strings.Contains(text, "shown only now") || tab.count(`section[aria-labelledby=hooks-h] table tbody tr`) != 1 {
+		t.Errorf("after adding a webhook:\n%s", text)
+	}
+	tab.checkAxe(src, "/admin/webhooks with an endpoint")
 	// A refused form shows its problems beside its fields.
 	tab.open("/admin/channels")
 	tab.do("type a bad slug", chromedp.SendKeys(`#new-slug`, "Not a slug!"), chromedp.SendKeys(`#new-name-en`, "Bad"))

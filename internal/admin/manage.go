@@ -39,6 +39,11 @@ func (s *Server) manageRoutes(mux *http.ServeMux, h, post func(web.HandlerFunc) 
 	mux.Handle("GET /admin/settings", h(s.allow(settings, s.settingsPage)))
 	mux.Handle("POST /admin/settings", post(s.allow(settings, s.saveSettings)))
 
+	// Webhooks: endpoints, their health and the delivery log.
+	mux.Handle("GET /admin/webhooks", h(s.allow(settings, s.webhooksPage)))
+	mux.Handle("POST /admin/webhooks", post(s.allow(settings, s.addWebhook)))
+	mux.Handle("POST /admin/webhooks/{id}/delete", post(s.allow(settings, s.removeWebhook)))
+
 	// The audit log, newest first.
 	mux.Handle("GET /admin/audit", h(s.allow(audit, s.auditPage)))
 }

@@ -18,6 +18,9 @@ type settingsData struct {
 	Languages, Default             []roleOption
 	TimeZone, Registration, Footer string
 	TwoFactor                      bool
+	// FullText, Logo and Hub are the syndication settings.
+	FullText  bool
+	Logo, Hub string
 }
 
 // textGroup is one localized setting: a fieldset with an input per
@@ -58,6 +61,7 @@ func (s *Server) settingsView(r *http.Request) (*page, error) {
 		Operator: group("operator", site.Operator), Note: group("browser_note", site.BrowserNote),
 		TimeZone: site.TimeZone, Registration: site.RegistrationNumber,
 		Footer: strings.Join(site.FooterPages, ", "), TwoFactor: site.RequireTwoFactor,
+		FullText: site.FullTextFeeds(), Logo: site.LogoURL, Hub: site.WebSubHub,
 	}
 	if form != nil {
 		d.TimeZone, d.Registration, d.Footer = form.Get("time_zone"), form.Get("registration_number"), form.Get("footer_pages")
@@ -81,8 +85,14 @@ func settingsFromForm(f url.Values) news.Site {
 		TimeZone:           strings.TrimSpace(f.Get("time_zone")),
 		RegistrationNumber: strings.TrimSpace(f.Get("registration_number")),
 		RequireTwoFactor:   f.Get("require_two_factor") == "on",
+		LogoURL:            strings.TrimSpace(f.Get("logo_url")),
+		WebSubHub:          strings.TrimSpace(f.Get("websub_hub")),
 		Languages:          []string{},
 		FooterPages:        []string{},
+	}
+	// Unticked leaves the default (""), which is the summary.
+	if f.Get("feed_full_text") == "on" {
+		site.FeedContent = news.FeedFull
 	}
 	for _, lang := range f["languages"] {
 		if !site.HasLanguage(lang) {

@@ -30,6 +30,11 @@ func mgSettingsForm(site news.Site, changes ...string) url.Values {
 	if site.RequireTwoFactor {
 		f.Set("require_two_factor", "on")
 	}
+	if site.FullTextFeeds() {
+		f.Set("feed_full_text", "on")
+	}
+	f.Set("logo_url", site.LogoURL)
+	f.Set("websub_hub", site.WebSubHub)
 	for i := 0; i+1 < len(changes); i += 2 {
 		if changes[i+1] == "" {
 			f.Del(changes[i])
@@ -101,6 +106,17 @@ func TestManageSettings(t *testing.T) {
 			if _, err := n.store.SetSetting(ctx, "require_two_factor", false); err != nil {
 				t.Fatal(err)
 			}
+			cur, _ := n.store.Site(ctx)
+			// The syndication settings: full-text feeds, logo, WebSub hub.
+			p = mgSubmit(b, "/admin/settings", "/admin/settings", mgSettingsForm(cur, "feed_full_text", "on",
+				"logo_url", "https://cdn.example.org/logo.png", "websub_hub", "https://hub.example.org/"))
+			mgRedirected(t, b, "save syndication", p, "/admin/settings")
+			if got, _ := n.store.Site(ctx); !got.FullTextFeeds() || got.LogoURL != "https://cdn.example.org/logo.png" || got.WebSubHub != "https://hub.example.org/" {
+				t.Errorf("stored %+v", got)
+			}
+			if e := mgAudit(t, n, "settings.update"); e.Details["changed"] != "feed_content, logo_url, websub_hub" {
+				t.Errorf("audit changed %q", e.Details["changed"])
+			}
 
 			site, _ = n.store.Site(ctx)
 			for _, tt := range refusals {
@@ -111,6 +127,12 @@ func TestManageSettings(t *testing.T) {
 						t.Errorf("a refused form changed the settings:\n%+v\n%+v", site, now)
 					}
 				})
+			}
+			// Bad syndication settings are refused like the others.
+			p = mgSubmit(b, "/admin/settings", "/admin/settings", mgSettingsForm(site, "websub_hub", "not a url", "logo_url", "logo.png"))
+			mgWant(t, "bad syndication", p, http.StatusUnprocessableEntity, "must be an absolute http(s) URL", `id="set-websub-hub-error"`, `id="set-logo-url-error"`)
+			if now, _ := n.store.Site(ctx); !reflect.DeepEqual(now, site) {
+				t.Errorf("a refused form changed the settings")
 			}
 			// The refused form keeps what was typed.
 			p = mgSubmit(b, "/admin/settings", "/admin/settings", mgSettingsForm(site, "time_zone", "Mars/Olympus", "registration_number", "X-1"))

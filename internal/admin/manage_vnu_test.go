@@ -38,6 +38,7 @@ func TestManagePagesValidHTML(t *testing.T) {
 	n, b, ada := mgAdmin(t, "sqlite")
 	ed := n.addUser(t, "ed@example.org", "Ed", news.Grant{Role: news.RoleEditor, Channel: "news/china"})
 	gd := mgChannel(t, n, "news/china/government-dynamic")
+	mgWebhookWithDelivery(t, n)
 
 	dir := t.TempDir()
 	source := map[string]string{}
@@ -56,7 +57,7 @@ func TestManagePagesValidHTML(t *testing.T) {
 	}
 	for _, lang := range []string{"en", "zh"} {
 		b.get("/admin/lang/" + lang)
-		for _, path := range []string{"/admin/users", "/admin/users/" + strconv.FormatInt(ed.ID, 10), "/admin/channels", "/admin/pages", "/admin/settings", "/admin/audit"} {
+		for _, path := range []string{"/admin/users", "/admin/users/" + strconv.FormatInt(ed.ID, 10), "/admin/channels", "/admin/pages", "/admin/settings", "/admin/audit", "/admin/webhooks"} {
 			keep(lang+strings.ReplaceAll(path, "/", "-"), "GET "+path+" ("+lang+")", b.get(path), http.StatusOK)
 		}
 	}
@@ -70,6 +71,7 @@ func TestManagePagesValidHTML(t *testing.T) {
 	keep("channels-refused-delete", "POST delete refused", mgSubmit(b, "/admin/channels", fmt.Sprintf("/admin/channels/%d/delete", gd.ID), nil), http.StatusUnprocessableEntity)
 	keep("pages-refused", "POST /admin/pages refused", mgSubmit(b, "/admin/pages", "/admin/pages", mgForm("new", "1", "slug", "news", "title_en", "")), http.StatusUnprocessableEntity)
 	keep("settings-refused", "POST /admin/settings refused", mgSubmit(b, "/admin/settings", "/admin/settings", mgForm("time_zone", "Mars/Olympus", "footer_pages", "nope", "name_fr", "x")), http.StatusUnprocessableEntity)
+	keep("webhooks-refused", "POST /admin/webhooks refused", mgSubmit(b, "/admin/webhooks", "/admin/webhooks", mgForm("url", "ftp://x", "secret", "short")), http.StatusUnprocessableEntity)
 	keep("audit-refused", "GET /admin/audit refused", b.get("/admin/audit?actor=nobody@example.org"), http.StatusUnprocessableEntity)
 
 	checkHTMLFiles(t, jar, files, source)

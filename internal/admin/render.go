@@ -24,7 +24,7 @@ type renderer struct {
 
 // adminTemplates are the page templates rendered inside layout.html.
 var adminTemplates = []string{"login", "code", "setup", "setpassword", "dashboard", "account", "error",
-	"users", "user", "channels", "pages", "settings", "audit",
+	"users", "user", "channels", "pages", "settings", "audit", "webhooks",
 	"articles", "article_edit", "revisions", "diff", "conflict", "media", "media_item", "wires"}
 
 func newRenderer(fsys fs.FS, assets *web.Assets) (*renderer, error) {
@@ -115,6 +115,7 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 		add("settings", "/admin/settings", u.May(news.ActionManageSettings, news.Target{}))
 		add("wires", "/admin/wires", u.May(news.ActionManageWires, news.Target{}))
 		add("audit", "/admin/audit", u.May(news.ActionViewAudit, news.Target{}))
+		add("webhooks", "/admin/webhooks", u.May(news.ActionManageSettings, news.Target{}))
 		add("account", "/admin/account", true)
 	}
 	if f := s.sessions.PopString(ctx, keyFlash); f != "" {

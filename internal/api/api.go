@@ -26,6 +26,9 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []route
+	// BaseURL (scheme and host) starts the public URLs and tag: URIs of
+	// ninjs documents; "" takes the request's host.
+	BaseURL string
 }
 
 // route is one documented operation; the OpenAPI document is built from
@@ -40,6 +43,9 @@ type route struct {
 	requestType string
 	responses   map[string]string // status → description
 	handler     handlerFunc
+	// ninjs routes also answer in IPTC ninjs (?format=ninjs or Accept:
+	// application/ninjs+json), to anyone for articles readers may see.
+	ninjs bool
 }
 
 // param is one documented query parameter.
@@ -95,10 +101,11 @@ func (s *Server) addRoutes() {
 		request: "ArticleDraft", response: "Article", responses: map[string]string{"201": "the draft; Location names it", "400": "the body is not JSON",
 			"401": "no valid token", "403": "the token lacks the scope, or the caller may not write in the channel", "422": "fields are missing or invalid"},
 		handler: s.createArticle})
-	s.add(route{method: "GET", path: "/api/v1/articles/{id}", summary: "One article with its body", scope: "read",
-		response: "Article", responses: map[string]string{"200": "the article", "401": "no valid token",
+	s.add(route{method: "GET", path: "/api/v1/articles/{id}", summary: "One article with its body; in IPTC ninjs 2.1 with ?format=ninjs or Accept: application/ninjs+json, which needs no token for articles readers may see", scope: "read",
+		query:    []param{{"format", "string", "json (the default) or ninjs: an IPTC ninjs 2.1 document, as application/ninjs+json. Without a token, or with one that may not edit the article, only articles readers may see are served (404 otherwise)"}},
+		response: "Article", responses: map[string]string{"200": "the article", "400": "format is neither json nor ninjs", "401": "no valid token",
 			"403": "the token lacks the scope, or the caller may not edit the article", "404": "no such article"},
-		handler: s.getArticle})
+		handler: s.getArticle, ninjs: true})
 	s.add(route{method: "PUT", path: "/api/v1/articles/{id}", summary: "Replace every editable field (optimistic locking by version)", scope: "write",
 		request: "ArticleReplace", response: "Article", responses: map[string]string{"200": "the saved article, at its new version", "400": "the body is not JSON",
 			"401": "no valid token", "403": "the token lacks the scope, or the caller may not edit the article", "404": "no such article",
@@ -119,6 +126,19 @@ func (s *Server) addRoutes() {
 func (s *Server) add(rt route) {
 	s.routes = append(s.routes, rt)
 	s.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
+		if rt.ninjs {
+			w.Header().Add("Vary", "Accept")
+			switch format, err := requestedFormat(r); {
+			case err != nil:
+				s.fail(w, r, err)
+				return
+			case format == "ninjs":
+				if err := s.ninjs(w, r, rt.scope); err != nil {
+					s.fail(w, r, err)
+				}
+				return
+			}
+		}
 		c, err := s.authenticate(r.Context(), r)
 		if err != nil {
 			s.fail(w, r, err)

@@ -31,6 +31,17 @@ func TestExportStatic(t *testing.T) {
 				t.Errorf("after export: %v", err)
 			}
 		}
+		// Feeds, sitemaps and robots.txt are exported, naming the public site.
+		for f, want := range map[string]string{
+			filepath.Join(dir, "en", "atom.xml"):          `<link rel="self" type="application/atom+xml" href="https://news.example.org/en/atom.xml">`,
+			filepath.Join(dir, "sitemap.xml"):             "<loc>https://news.example.org/sitemaps/2022-09.xml</loc>",
+			filepath.Join(dir, "sitemaps", "2022-09.xml"): "<loc>https://news.example.org/en/news/china/government-dynamic/2022/09/16/",
+			filepath.Join(dir, "robots.txt"):              "Sitemap: https://news.example.org/sitemap.xml",
+		} {
+			if b, err := os.ReadFile(f); err != nil || !strings.Contains(string(b), want) {
+				t.Errorf("%s lacks %s (%v)", f, want, err)
+			}
+		}
 		zh := filepath.Join(dir, "zh", "news", "china", "government-dynamic", "2022", "09", "16")
 		if _, err := os.Stat(zh); !os.IsNotExist(err) {
 			t.Errorf("the Chinese article is not imported yet, but its folder exists: %v", err)

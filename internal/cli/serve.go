@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -86,11 +87,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 			return err
 		}
 	}
+	// One base URL for every absolute link the portal, the API and the
+	// notifier write: never the request's Host, which a reader could forge
+	// into a cached page.
+	base := publicBase(env.Getenv("NEWSDESK_BASE_URL"), cfg.Addr)
 	var m *metrics.Metrics // nil without --metrics-addr: nothing measured
 	if cfg.MetricsAddr != "" {
 		m = metrics.New()
 	}
-	siteOpts := site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies()}
+	siteOpts := site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies(),
+		BaseURL: base}
 	if !cfg.Dev { // in development templates change under the cache's feet
 		siteOpts.Cache = &pagecache.Options{}
 		if m != nil {
@@ -107,11 +113,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	}
 	acc := accounts.New(s, log)
 	acc.Issuer = "Newsdesk"
-	base := env.Getenv("NEWSDESK_BASE_URL")
-	if base == "" {
-		base = "http://" + cfg.Addr
-	}
-	withMail(acc, &cfg, strings.TrimSuffix(base, "/"))
+	withMail(acc, &cfg, base)
 	san := markup.NewSanitizer()
 	ed := &editorial.Service{Store: s, Sanitizer: san, Now: time.Now, Log: log}
 	lib, err := openMedia(ctx, s, cfg.Media, env.Getenv, log.With("service", "media"))
@@ -124,7 +126,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	if err != nil {
 		return err
 	}
-	limitedPortal, limitedAPI, stopLimits := withLimits(ctx, cfg, s, log, portal, api.New(acc, ed, log, lib))
+	apiServer := api.New(acc, ed, log, lib)
+	apiServer.BaseURL = base
+	limitedPortal, limitedAPI, stopLimits := withLimits(ctx, cfg, s, log, portal, apiServer)
 	defer stopLimits()
 	surfaces := map[string]http.Handler{
 		"/admin/": web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)),
@@ -176,6 +180,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		poller.Run(pollerCtx)
 	}()
 	defer func() { stopPoller(); <-pollerDone }()
+	// Webhooks and WebSub pings follow the change log on every node; the
+	// database decides which node sends what.
+	notifyDone := make(chan struct{})
+	go func() {
+		defer close(notifyDone)
+		(&jobs.Notifier{Store: s, Now: time.Now, Log: log.With("job", "notifications"), BaseURL: base}).Run(clockCtx)
+	}()
+	defer func() { stopClock(); <-notifyDone }()
+	statsDone := make(chan struct{})
+	go func() {
+		defer close(statsDone)
+		(&jobs.Statistics{Store: s, Log: log.With("job", "statistics")}).Run(clockCtx)
+	}()
+	defer func() { stopClock(); <-statsDone }()
 	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {
 		return err
 	}
@@ -257,6 +275,23 @@ func followChanges(ctx context.Context, s *store.Store, portal *site.Server, cac
 	})
 	wg.Go(func() { portal.FollowChanges(ctx, cache, time.Second, wake) })
 	return func() { cancel(); wg.Wait() }
+}
+
+// publicBase is the scheme and host public links start with:
+// NEWSDESK_BASE_URL, else http:// and the listening address, with a
+// loopback host in place of an unspecified one (":8080", "0.0.0.0:8080").
+func publicBase(configured, addr string) string {
+	if configured != "" {
+		return strings.TrimSuffix(configured, "/")
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // openMedia makes the media library over --media: a folder (made now, so a

@@ -2,6 +2,8 @@ package news
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -21,7 +23,25 @@ type Site struct {
 	// RequireTwoFactor obliges chief editors and administrators to sign in
 	// with a one-time code as well as their password.
 	RequireTwoFactor bool
+	// FeedContent says what feeds carry of each article: FeedFull (the
+	// whole body) or FeedSummary (the summary and a link); "" is summary.
+	FeedContent string
+	// LogoURL is the publisher logo named in structured data: an absolute
+	// http(s) URL or a path on this site; "" uses the built-in logo.
+	LogoURL string
+	// WebSubHub is the WebSub hub pinged when feeds change, and advertised
+	// in them; "" for none.
+	WebSubHub string
 }
+
+// What feeds carry of each article (Site.FeedContent).
+const (
+	FeedFull    = "full"
+	FeedSummary = "summary"
+)
+
+// FullTextFeeds reports whether feeds carry whole bodies.
+func (s Site) FullTextFeeds() bool { return s.FeedContent == FeedFull }
 
 // Location returns the site's time zone, UTC when it is unset. An invalid zone
 // never reaches storage (Validate refuses it), so the fallback is for empty sites.
@@ -66,6 +86,17 @@ func ValidateSiteSettings(s Site, v *ValidationError) {
 			v.Add("time_zone", "unknown time zone %q", s.TimeZone)
 		}
 	}
+	switch s.FeedContent {
+	case "", FeedFull, FeedSummary:
+	default:
+		v.Add("feed_content", "must be %q or %q, not %q", FeedFull, FeedSummary, s.FeedContent)
+	}
+	if s.LogoURL != "" && !strings.HasPrefix(s.LogoURL, "/") && !isWebURL(s.LogoURL) {
+		v.Add("logo_url", "must be an absolute http(s) URL or a path starting with /, not %q", s.LogoURL)
+	}
+	if s.WebSubHub != "" && !isWebURL(s.WebSubHub) {
+		v.Add("websub_hub", "must be an absolute http(s) URL, not %q", s.WebSubHub)
+	}
 	for _, f := range []struct {
 		name string
 		text Localized
@@ -76,4 +107,10 @@ func ValidateSiteSettings(s Site, v *ValidationError) {
 			}
 		}
 	}
+}
+
+// isWebURL reports whether s is an absolute http or https URL with a host.
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(s, " \t\n")
 }

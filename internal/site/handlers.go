@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"newsdesk/internal/feed"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -107,6 +108,15 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 		// The portal's own pages come before any channel or page lookup:
 		// nothing under these names is a channel or a page.
 		return s.reserved(w, r, f, lang, first)
+	}
+	if dir, name, ok := strings.Cut(rest, "/"+feed.RSSName); ok && name == "" {
+		return s.channelFeed(w, r, f, lang, dir, feed.RSSName)
+	}
+	if dir, name, ok := strings.Cut(rest, "/"+feed.AtomName); ok && name == "" {
+		return s.channelFeed(w, r, f, lang, dir, feed.AtomName)
+	}
+	if dir, name, ok := strings.Cut(rest, "/"+feed.JSONFeedName); ok && name == "" {
+		return s.channelFeed(w, r, f, lang, dir, feed.JSONFeedName)
 	}
 	if !strings.HasSuffix(rest, "/") {
 		if strings.Contains(rest[strings.LastIndexByte(rest, '/')+1:], ".") {
@@ -281,6 +291,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, 
 	}
 	p := articlePage(f, a, am)
 	p.Canonical = canonical
+	s.shareMeta(r, p, f, a, am.lead)
 	if a.Status == news.StatusRetracted {
 		// The record stays reachable, but search engines should drop it.
 		p.Robots = "noindex"

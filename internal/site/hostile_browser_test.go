@@ -107,7 +107,15 @@ const hostileInspectJS = `(() => {
   const bad = [];
   const short = (el) => el.outerHTML.slice(0, 160);
   if (window.__xss !== undefined) bad.push('sentinel tripped: ' + (window.__xssCalls || []).join(', '));
-  for (const el of document.querySelectorAll('script, iframe, frame, object, embed, applet, base, form, meta[http-equiv], svg, math, template, style:not(head style)')) {
+  // The page's one JSON-LD block in the head is data, never run; it must
+  // stay one block of JSON that hostile text cannot break out of.
+  const ld = document.querySelectorAll('script[type="application/ld+json"]');
+  for (const el of ld) {
+    if (el.parentElement !== document.head) bad.push('JSON-LD outside the head: ' + short(el));
+    try { JSON.parse(el.textContent); } catch (e) { bad.push('JSON-LD is not JSON: ' + short(el)); }
+  }
+  if (ld.length > 1) bad.push(ld.length + ' JSON-LD blocks');
+  for (const el of document.querySelectorAll('script:not(head > script[type="application/ld+json"]), iframe, frame, object, embed, applet, base, form, meta[http-equiv], svg, math, template, style:not(head style)')) {
     bad.push('element: ' + short(el));
   }
   const scriptURL = /^(javascript|vbscript|livescript|data\s*:\s*text\/html)/;

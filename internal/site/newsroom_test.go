@@ -4,12 +4,17 @@ import (
 	"context"
 	"html/template"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"newsdesk/internal/accounts"
+	"newsdesk/internal/api"
+	"newsdesk/internal/auth"
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/site"
 )
@@ -84,3 +89,16 @@ func href(u string) string {
 }
 
 var hrefTemplate = template.Must(template.New("href").Parse(`<a href="{{.}}">`))
+
+// apiGet makes an anonymous request to the JSON API over the portal's
+// database and clock.
+func (p *portal) apiGet(t *testing.T, path string) response {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	acc := &accounts.Service{Store: p.store, Hasher: auth.NewHasher(auth.TestParams), Now: p.clock.Now, Log: log}
+	ed := &editorial.Service{Store: p.store, Sanitizer: markup.NewSanitizer(), Now: p.clock.Now, Log: log}
+	rec := httptest.NewRecorder()
+	lib := media.New(p.store, t.TempDir(), log)
+	api.New(acc, ed, log, lib).ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	return response{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
+}

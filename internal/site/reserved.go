@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"newsdesk/internal/feed"
 	"newsdesk/internal/news"
 	"newsdesk/internal/store"
 )
@@ -40,6 +41,10 @@ func (s *Server) reserved(w http.ResponseWriter, r *http.Request, f frame, lang,
 			return addSlash(w, r)
 		default:
 			return s.tagListing(w, r, f, lang, tag)
+		}
+	case feed.RSSName, feed.AtomName, feed.JSONFeedName:
+		if tail == "" {
+			return s.feed(w, r, f, lang, "", first)
 		}
 	case "preview":
 		noStore(w) // whatever the answer, a token in the URL stays private

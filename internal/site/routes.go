@@ -3,6 +3,7 @@ package site
 import (
 	"net/http"
 
+	"newsdesk/internal/feed"
 	"newsdesk/internal/web"
 )
 
@@ -17,6 +18,14 @@ func (s *Server) routes() http.Handler {
 
 	// Content-hashed CSS and images.
 	mux.Handle("GET /static/", s.assets)
+
+	// Syndication: the whole site's feeds, sitemaps and robots rules.
+	for _, name := range feed.Names() {
+		mux.Handle("GET /"+name, h(s.siteFeed(name)))
+	}
+	mux.Handle("GET /sitemap.xml", h(s.sitemapIndex))
+	mux.Handle("GET /sitemaps/{file}", h(s.sitemap))
+	mux.Handle("GET /robots.txt", h(s.robots))
 
 	// The root picks a language; everything else lives under one.
 	mux.Handle("GET /{$}", h(s.root))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,14 @@ type Options struct {
 	// Sanitizer cleans bodies that are previewed before they are stored;
 	// New builds one when it is nil.
 	Sanitizer *markup.Sanitizer
+	// BaseURL (scheme and host, e.g. https://news.example.org) starts the
+	// absolute URLs of feeds, sitemaps, robots.txt and structured data.
+	// serve always sets it; "" (tests, embedding without a cache) takes the
+	// request's host, which must not be used behind the page cache.
+	BaseURL string
+	// SitemapURLs is how many articles one monthly sitemap holds before
+	// the month splits; DefaultSitemapURLs when 0.
+	SitemapURLs int
 	// Cache, when set, keeps rendered pages in memory (see Server.Cache and
 	// FollowChanges, which must then run to keep them current).
 	Cache *pagecache.Options
@@ -50,9 +59,12 @@ type Server struct {
 	assets    *web.Assets
 	sanitizer *markup.Sanitizer
 	trusted   []netip.Prefix
-	handler   http.Handler
-	cache     *pagecache.Cache // nil when pages are rendered every time
-	followed  atomic.Int64     // last change applied to the cache
+	base      string // Options.BaseURL without a trailing slash
+	// sitemapURLs is Options.SitemapURLs.
+	sitemapURLs int
+	handler     http.Handler
+	cache       *pagecache.Cache // nil when pages are rendered every time
+	followed    atomic.Int64     // last change applied to the cache
 	// lastFrame is the last frame loaded, so error pages keep the site's
 	// name, navigation and footer when the database fails.
 	lastFrame atomic.Pointer[frame]
@@ -66,6 +78,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
+	}
+	if opts.SitemapURLs <= 0 || opts.SitemapURLs > DefaultSitemapURLs {
+		opts.SitemapURLs = DefaultSitemapURLs
 	}
 	if opts.Sanitizer == nil {
 		opts.Sanitizer = markup.NewSanitizer()
@@ -94,7 +109,8 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
-		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies}
+		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies, base: strings.TrimSuffix(opts.BaseURL, "/"),
+		sitemapURLs: opts.SitemapURLs}
 	var h http.Handler = s.routes()
 	if opts.Cache != nil {
 		s.cache = pagecache.New(h, *opts.Cache)

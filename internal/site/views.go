@@ -45,6 +45,12 @@ type pageData struct {
 	// Robots, when set, is the content of <meta name="robots">.
 	Robots     string
 	Alternates []alternate
+	// Feeds are the feeds covering the page, advertised in its head.
+	Feeds []feedLink
+	// Meta are Open Graph and Twitter card tags; LD is the JSON-LD
+	// structured data (an article's NewsArticle), nil for none.
+	Meta       []metaTag
+	LD         any
 	Nav        []link
 	HomeActive bool
 	Crumbs     []link
@@ -167,6 +173,7 @@ func newPage(f frame, lang, activePath string) *pageData {
 			p.Footer = append(p.Footer, link{Name: pg.Title.In(lang, def), URL: "/" + lang + "/" + slug + "/"})
 		}
 	}
+	p.Feeds = feedLinks(f, lang, activePath)
 	p.Footer = append(p.Footer, link{Name: label(lang, "corrections_link"), URL: "/" + lang + "/corrections/"})
 	for _, other := range f.site.Languages {
 		if other != lang {

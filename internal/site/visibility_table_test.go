@@ -77,12 +77,45 @@ var readerSurfaces = []surface{
 		present: links, emptyStatus: 404},
 	{name: "corrections page", fetch: getPath(func(s subject) string { return "/" + s.Language + "/corrections/" }),
 		present: links, emptyStatus: 200},
+	// Feeds: the whole site's, the language's and the channel's, in each
+	// format; sitemaps: the month's and the Google News one.
+	{name: "site RSS", fetch: getPath(func(s subject) string { return "/feed.xml" }), present: inFeed, emptyStatus: 200},
+	{name: "site Atom", fetch: getPath(func(s subject) string { return "/atom.xml" }), present: inFeed, emptyStatus: 200},
+	{name: "site JSON Feed", fetch: getPath(func(s subject) string { return "/feed.json" }), present: inFeed, emptyStatus: 200},
+	{name: "language RSS", fetch: getPath(func(s subject) string { return "/" + s.Language + "/feed.xml" }), present: inFeed, emptyStatus: 200},
+	{name: "language Atom", fetch: getPath(func(s subject) string { return "/" + s.Language + "/atom.xml" }), present: inFeed, emptyStatus: 200},
+	{name: "language JSON Feed", fetch: getPath(func(s subject) string { return "/" + s.Language + "/feed.json" }), present: inFeed, emptyStatus: 200},
+	{name: "channel RSS", fetch: getPath(func(s subject) string { return "/" + s.Language + "/" + s.ChannelPath + "/feed.xml" }), present: inFeed, emptyStatus: 200},
+	{name: "top channel Atom", fetch: getPath(func(s subject) string { return "/" + s.Language + "/" + ancestor(s.ChannelPath, 1) + "/atom.xml" }), present: inFeed, emptyStatus: 200},
+	{name: "channel JSON Feed", fetch: getPath(func(s subject) string { return "/" + s.Language + "/" + s.ChannelPath + "/feed.json" }), present: inFeed, emptyStatus: 200},
+	{name: "monthly sitemap", fetch: getPath(func(s subject) string {
+		return "/sitemaps/" + s.ReleaseAt.UTC().Format("2006-01") + ".xml"
+	}), present: inSitemap, emptyStatus: 404},
+	{name: "sitemap index", fetch: getPath(func(s subject) string { return "/sitemap.xml" }),
+		present: func(r response, s subject) bool {
+			return r.status == 200 && strings.Contains(r.body, "/sitemaps/"+s.ReleaseAt.UTC().Format("2006-01")+".xml")
+		}, emptyStatus: 200},
+	{name: "news sitemap", fetch: getPath(func(s subject) string { return "/sitemaps/news.xml" }), present: inSitemap, emptyStatus: 200},
+	// The JSON API in ninjs, which anyone may read for visible articles.
+	{name: "API ninjs", fetch: func(t *testing.T, p *portal, s subject) response {
+		return p.apiGet(t, fmt.Sprintf("/api/v1/articles/%d?format=ninjs", s.ID))
+	}, present: func(r response, s subject) bool {
+		return r.status == 200 && strings.Contains(r.body, `"value": "`+s.Headline+`"`)
+	}, emptyStatus: 404},
 	{name: "static export", fetch: exportedFile, emptyStatus: 404,
 		present: func(r response, s subject) bool {
 			return r.status == 200 && strings.Contains(r.body, "<h1>"+s.Headline+"</h1>")
 		}},
-	// The JSON API has no public article routes yet (only /api/v1/me and the
-	// newsroom's token routes); its row goes here when it does.
+}
+
+// inFeed reports whether a feed carries the subject's headline and URL.
+func inFeed(r response, s subject) bool {
+	return r.status == 200 && strings.Contains(r.body, s.Headline) && strings.Contains(r.body, s.URL)
+}
+
+// inSitemap reports whether a sitemap lists the subject's URL.
+func inSitemap(r response, s subject) bool {
+	return r.status == 200 && strings.Contains(r.body, s.URL+"</loc>")
 }
 
 // subjectMaker stores a corrected article that becomes visible later and

@@ -94,9 +94,10 @@ func TestApplyFileFromForms(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		// The seed leaves require_two_factor unset; the form stores it.
-		if res != (sitefile.Result{Settings: 2}) {
-			t.Errorf("settings form = %+v, want two settings", res)
+		// The seed leaves require_two_factor, feed_content, logo_url and
+		// websub_hub unset; the form stores them.
+		if res != (sitefile.Result{Settings: 5}) {
+			t.Errorf("settings form = %+v, want five settings", res)
 		}
 		want := before
 		want.Site.RegistrationNumber = "X-2"

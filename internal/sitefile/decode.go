@@ -32,7 +32,7 @@ type ChannelSpec struct {
 	path             string // JSON path, for messages
 }
 
-var settingKeys = []string{"name", "languages", "default_language", "time_zone", "sponsor", "operator", "registration_number", "browser_note", "footer_pages", "require_two_factor"}
+var settingKeys = []string{"name", "languages", "default_language", "time_zone", "sponsor", "operator", "registration_number", "browser_note", "footer_pages", "require_two_factor", "feed_content", "logo_url", "websub_hub"}
 
 // Decode parses a site file strictly: malformed JSON, unknown keys and values
 // of the wrong type are reported with their JSON path. It does not validate
@@ -53,6 +53,7 @@ func Decode(data []byte) (*File, error) {
 		"time_zone": &f.Site.TimeZone, "sponsor": &f.Site.Sponsor, "operator": &f.Site.Operator,
 		"registration_number": &f.Site.RegistrationNumber, "browser_note": &f.Site.BrowserNote,
 		"footer_pages": &f.Site.FooterPages, "require_two_factor": &f.Site.RequireTwoFactor,
+		"feed_content": &f.Site.FeedContent, "logo_url": &f.Site.LogoURL, "websub_hub": &f.Site.WebSubHub,
 	}
 	for _, key := range sortedKeys(top) {
 		raw := top[key]

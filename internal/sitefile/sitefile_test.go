@@ -174,6 +174,11 @@ func TestApplyRefusesBadFiles(t *testing.T) {
 		{"page title in a language the site lacks", `{"registration_number": "X", "languages": ["en"], "default_language": "en",
 			"pages": [{"slug": "about-us", "title": {"zh": "关于"}}]}`, "pages[0].title.zh", "not one of the site's languages"},
 		{"unknown key in a page", `{"registration_number": "X", "pages": [{"slug": "about-us", "colour": "red"}]}`, "pages[0].colour", "unknown key"},
+		{"unknown feed content", `{"registration_number": "X", "feed_content": "excerpt"}`, "feed_content", `"full" or "summary"`},
+		{"feed content as a boolean", `{"registration_number": "X", "feed_content": true}`, "feed_content", "string"},
+		{"relative logo without a slash", `{"registration_number": "X", "logo_url": "static/logo.png"}`, "logo_url", "absolute http(s) URL or a path"},
+		{"logo with a script URL", `{"registration_number": "X", "logo_url": "javascript:alert(1)"}`, "logo_url", "absolute http(s) URL"},
+		{"WebSub hub not a URL", `{"registration_number": "X", "websub_hub": "hub.example.org"}`, "websub_hub", "absolute http(s) URL"},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		apply(t, s, seed(t))
@@ -285,4 +290,27 @@ func TestDecodeKeepsPresentKeysOnly(t *testing.T) {
 	if len(keys) != 2 || !f.Settings["time_zone"] || !f.Settings["footer_pages"] || !f.HasPages || f.HasChannels {
 		t.Errorf("Settings = %v, HasPages %v, HasChannels %v", keys, f.HasPages, f.HasChannels)
 	}
+}
+
+// TestSyndicationSettings: feed_content, logo_url and websub_hub apply
+// like every setting, and a second apply of the same file changes nothing.
+func TestSyndicationSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		apply(t, s, seed(t))
+		file := []byte(`{"feed_content": "full", "logo_url": "/static/brand.png", "websub_hub": "https://hub.example.org/"}`)
+		res, err := sitefile.Apply(ctx, s, san, file)
+		if err != nil || res.Settings != 3 {
+			t.Fatalf("apply: %+v %v", res, err)
+		}
+		site, err := s.Site(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !site.FullTextFeeds() || site.LogoURL != "/static/brand.png" || site.WebSubHub != "https://hub.example.org/" || site.Name["en"] == "" {
+			t.Errorf("site = %+v", site)
+		}
+		if res, err := sitefile.Apply(ctx, s, san, file); err != nil || res.Changed() {
+			t.Errorf("second apply: %+v %v", res, err)
+		}
+	})
 }

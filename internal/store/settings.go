@@ -20,6 +20,9 @@ const (
 	keyBrowserNote        = "browser_note"
 	keyFooterPages        = "footer_pages"
 	keyRequireTwoFactor   = "require_two_factor"
+	keyFeedContent        = "feed_content"
+	keyLogoURL            = "logo_url"
+	keyWebSubHub          = "websub_hub"
 )
 
 // Site loads the site settings. An empty database gives a zero Site.
@@ -35,6 +38,7 @@ func (q *queries) Site(ctx context.Context) (news.Site, error) {
 		keyTimeZone: &s.TimeZone, keySponsor: &s.Sponsor, keyOperator: &s.Operator,
 		keyRegistrationNumber: &s.RegistrationNumber, keyBrowserNote: &s.BrowserNote,
 		keyFooterPages: &s.FooterPages, keyRequireTwoFactor: &s.RequireTwoFactor,
+		keyFeedContent: &s.FeedContent, keyLogoURL: &s.LogoURL, keyWebSubHub: &s.WebSubHub,
 	}
 	for rows.Next() {
 		var key, value string
@@ -61,6 +65,7 @@ func SiteSettings(s news.Site) map[string]any {
 		keyTimeZone: s.TimeZone, keySponsor: s.Sponsor, keyOperator: s.Operator,
 		keyRegistrationNumber: s.RegistrationNumber, keyBrowserNote: s.BrowserNote,
 		keyFooterPages: s.FooterPages, keyRequireTwoFactor: s.RequireTwoFactor,
+		keyFeedContent: s.FeedContent, keyLogoURL: s.LogoURL, keyWebSubHub: s.WebSubHub,
 	}
 }
 

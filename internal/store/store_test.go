@@ -77,10 +77,13 @@ func TestSiteSettingsRoundTrip(t *testing.T) {
 			BrowserNote:        news.Localized{"zh": "建议使用Chrome"},
 			FooterPages:        []string{"about-us", "contact-us", "legal-notice"},
 			RequireTwoFactor:   true,
+			FeedContent:        news.FeedFull,
+			LogoURL:            "/static/brand.png",
+			WebSubHub:          "https://hub.example.org/",
 		}
 		values := store.SiteSettings(want)
-		if len(values) != 10 {
-			t.Fatalf("SiteSettings has %d keys, want 10", len(values))
+		if len(values) != 13 {
+			t.Fatalf("SiteSettings has %d keys, want 13", len(values))
 		}
 		for key, value := range values {
 			changed, err := s.SetSetting(ctx, key, value)
@@ -616,4 +619,37 @@ func TestOpenRefusesUnknownURLs(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("Open error leaks the password or is nil: %v", err)
 	}
+}
+
+// TestRefreshStatistics: on SQLite the planner gets statistics for the
+// articles (so feeds walk the release index); on PostgreSQL it is a no-op.
+func TestRefreshStatistics(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if err := s.InTx(ctx, func(tx *store.Tx) error {
+			ch, err := tx.CreateChannel(ctx, news.Channel{Slug: "news", Name: news.Localized{"en": "News"}})
+			if err != nil {
+				return err
+			}
+			at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			for i := range 200 {
+				if _, err := tx.SaveArticle(ctx, news.Article{Language: "en", ChannelID: ch.ID, Headline: "A", Slug: fmt.Sprintf("a-%d", i),
+					Status: news.StatusPublished, ReleaseAt: at.Add(time.Duration(i) * time.Hour), CreatedAt: at, UpdatedAt: at, Version: 1}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RefreshStatistics(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if s.Dialect() != "sqlite" {
+			return
+		}
+		var n int
+		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'articles'`).Scan(&n); err != nil || n == 0 {
+			t.Errorf("no statistics for articles after the refresh: %d, %v", n, err)
+		}
+	})
 }

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"newsdesk/internal/news"
+)
+
+// FeedQuery selects the newest visible articles for a feed or sitemap.
+type FeedQuery struct {
+	// Language limits the feed to one language; "" takes every language.
+	Language string
+	// Channel limits it to a channel and its subtree; "" takes every channel.
+	Channel string
+	// Since, when set, keeps only articles released at or after it (the
+	// Google News sitemap's two days).
+	Since time.Time
+	Limit int
+	Now   time.Time
+	// Bodies loads the article bodies (full-text feeds).
+	Bodies bool
+}
+
+// FeedArticles lists what readers may see, newest release first, with
+// their tags, for feeds. Retracted articles stay out, as in listings.
+func (q *queries) FeedArticles(ctx context.Context, fq FeedQuery) ([]news.Article, error) {
+	where := `WHERE` + visibleAt + listed
+	args := []any{fq.Now.UTC()}
+	if fq.Language != "" {
+		args = append(args, fq.Language)
+		where += fmt.Sprintf(` AND a.language = $%d`, len(args))
+	}
+	if fq.Channel != "" {
+		args = append(args, fq.Channel, likeEscaper.Replace(fq.Channel)+"/%")
+		where += fmt.Sprintf(` AND (c.path = $%d OR c.path LIKE $%d ESCAPE '\')`, len(args)-1, len(args))
+	}
+	if !fq.Since.IsZero() {
+		args = append(args, fq.Since.UTC())
+		where += fmt.Sprintf(` AND a.release_at >= $%d`, len(args))
+	}
+	if fq.Limit <= 0 {
+		fq.Limit = 50
+	}
+	args = append(args, fq.Limit)
+	where += fmt.Sprintf(` ORDER BY a.release_at DESC, a.id DESC LIMIT $%d`, len(args))
+	// Rows are sorted without their bodies, which are then read for the
+	// few that made the cut: sorting thousands of bodies is what costs.
+	list, err := q.articleList(ctx, where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("feed articles: %w", err)
+	}
+	if fq.Bodies {
+		if err := q.fillBodies(ctx, list); err != nil {
+			return nil, err
+		}
+	}
+	if err := q.fillTags(ctx, list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// fillBodies loads the bodies of a list of articles in one query.
+func (q *queries) fillBodies(ctx context.Context, list []news.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	idx, marks, args := idList(list)
+	rows, err := q.q.QueryContext(ctx, `SELECT id, body_html FROM articles WHERE id IN (`+marks+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("article bodies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			return fmt.Errorf("article bodies: %w", err)
+		}
+		list[idx[id]].BodyHTML = body
+	}
+	return rows.Err()
+}
+
+// idList indexes a list of articles by id and gives the placeholders and
+// arguments of an IN (...) over their ids.
+func idList(list []news.Article) (map[int64]int, string, []any) {
+	idx := map[int64]int{}
+	marks := make([]string, len(list))
+	args := make([]any, len(list))
+	for i, a := range list {
+		idx[a.ID] = i
+		marks[i] = fmt.Sprintf("$%d", i+1)
+		args[i] = a.ID
+	}
+	return idx, strings.Join(marks, ", "), args
+}
+
+// fillTags loads the tags of a list of articles in one query.
+func (q *queries) fillTags(ctx context.Context, list []news.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	idx, marks, args := idList(list)
+	rows, err := q.q.QueryContext(ctx, `SELECT article_id, tag FROM article_tags WHERE article_id IN (`+
+		marks+`) ORDER BY article_id, tag`, args...)
+	if err != nil {
+		return fmt.Errorf("article tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return fmt.Errorf("article tags: %w", err)
+		}
+		list[idx[id]].Tags = append(list[idx[id]].Tags, tag)
+	}
+	return rows.Err()
+}
+
+// SitemapMonth is one month of visible articles, by release time in UTC.
+type SitemapMonth struct {
+	Year, Month int
+	Articles    int
+	// LastModified is the latest update of an article of the month.
+	LastModified time.Time
+}
+
+// SitemapMonths lists the months that have articles readers may see
+// (retracted ones excluded: they ask search engines to forget them),
+// newest first, for the sitemap index.
+func (q *queries) SitemapMonths(ctx context.Context, now time.Time) ([]SitemapMonth, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT a.release_at, a.updated_at FROM articles a WHERE`+visibleAt+listed+
+		` ORDER BY a.release_at DESC`, now.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("sitemap months: %w", err)
+	}
+	defer rows.Close()
+	var out []SitemapMonth
+	for rows.Next() {
+		var rel, upd time.Time
+		if err := rows.Scan(&rel, &upd); err != nil {
+			return nil, fmt.Errorf("sitemap months: %w", err)
+		}
+		rel = rel.UTC()
+		if n := len(out); n == 0 || out[n-1].Year != rel.Year() || out[n-1].Month != int(rel.Month()) {
+			out = append(out, SitemapMonth{Year: rel.Year(), Month: int(rel.Month())})
+		}
+		m := &out[len(out)-1]
+		m.Articles++
+		if upd.After(m.LastModified) {
+			m.LastModified = upd.UTC()
+		}
+	}
+	return out, rows.Err()
+}
+
+// SitemapArticles lists, oldest first, the visible articles released in
+// one UTC month, limit of them after offset, without bodies.
+func (q *queries) SitemapArticles(ctx context.Context, year, month, offset, limit int, now time.Time) ([]news.Article, error) {
+	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+	list, err := q.articleList(ctx, `WHERE`+visibleAt+listed+` AND a.release_at >= $2 AND a.release_at < $3
+		ORDER BY a.release_at, a.id LIMIT $4 OFFSET $5`, now.UTC(), from, from.AddDate(0, 1, 0), limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("sitemap %04d-%02d: %w", year, month, err)
+	}
+	return list, nil
+}
