@@ -30,6 +30,7 @@ var allowedImports = map[string][]string{
 	"internal/api":             {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/editorial"},
 	"internal/editorial":       {"internal/news", "internal/store", "internal/markup"},
 	"internal/jobs":            {"internal/news", "internal/store"},
+	"internal/search":          {"internal/news", "internal/store", "internal/markup"},
 	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup"},
 	"internal/cli":             {"*"},
 	"cmd/newsdesk":             {"internal/cli", "*"},

@@ -1,0 +1,217 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"newsdesk/internal/news"
+	"newsdesk/internal/store"
+)
+
+// changesPerBatch is how many change-log entries one index batch applies.
+const changesPerBatch = 500
+
+// articlesPerBatch is how many articles one batch of a full build indexes.
+const articlesPerBatch = 200
+
+// Indexer keeps an Index in step with the database by following the change
+// log. Every node runs its own over its own index; the index records the
+// last seq it applied, so a restarted or new node catches up by itself.
+type Indexer struct {
+	Store *store.Store
+	Index *Index
+	Log   *slog.Logger
+	// Interval is how often Run polls the change log (default 500 ms).
+	Interval time.Duration
+}
+
+// Run catches up and then follows the change log until ctx ends, picking up
+// a rebuilt index (newsdesk reindex) when CURRENT changes. Errors are logged
+// and retried on the next poll.
+func (ix *Indexer) Run(ctx context.Context) {
+	log := ix.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	every := ix.Interval
+	if every <= 0 {
+		every = 500 * time.Millisecond
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if switched, err := ix.Index.Reload(); err != nil {
+			log.Error("search index reload", "err", err)
+		} else if switched {
+			log.Info("search index swapped in", "generation", ix.Index.Generation())
+		}
+		if n, err := ix.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			log.Error("search indexer", "err", err)
+		} else if n > 0 {
+			log.Debug("search indexer applied changes", "changes", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// CatchUp applies every change logged after the index's seq and returns how
+// many it applied. An index that was never built is first built from every
+// article.
+func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
+	seq, built, err := ix.Index.Seq()
+	if err != nil {
+		return 0, err
+	}
+	if !built {
+		if err := ix.Index.with(func(idx bleve.Index) error {
+			return Build(ctx, ix.Store, idx, nil)
+		}); err != nil {
+			return 0, err
+		}
+		if seq, _, err = ix.Index.Seq(); err != nil {
+			return 0, err
+		}
+	}
+	applied := 0
+	for {
+		changes, err := ix.Store.Changes(ctx, seq, changesPerBatch)
+		if err != nil {
+			return applied, err
+		}
+		if len(changes) == 0 {
+			return applied, nil
+		}
+		u, err := ix.updateFor(ctx, changes)
+		if err != nil {
+			return applied, err
+		}
+		if err := ix.Index.apply(u); err != nil {
+			return applied, err
+		}
+		seq = u.seq
+		applied += len(changes)
+	}
+}
+
+// updateFor reads the current state of every article the changes touch:
+// the index holds what the database holds now, whatever the kind of change,
+// so replaying a change twice is harmless.
+func (ix *Indexer) updateFor(ctx context.Context, changes []store.Change) (update, error) {
+	u := update{seq: changes[len(changes)-1].Seq}
+	seen := map[int64]bool{}
+	for _, c := range changes {
+		if seen[c.ArticleID] {
+			continue
+		}
+		seen[c.ArticleID] = true
+		a, err := ix.Store.ArticleByID(ctx, c.ArticleID)
+		if errors.Is(err, news.ErrNotFound) {
+			u.drop = append(u.drop, c.ArticleID)
+			continue
+		}
+		if err != nil {
+			return u, fmt.Errorf("search: change %d: %w", c.Seq, err)
+		}
+		u.put = append(u.put, a)
+	}
+	return u, nil
+}
+
+// Build indexes every article into idx and records the change-log seq read
+// before it started, so the changes made during the build are replayed
+// after it. progress, when set, is called after each batch with the
+// articles done and the total.
+func Build(ctx context.Context, st *store.Store, idx bleve.Index, progress func(done, total int)) error {
+	seq, err := st.LastChangeSeq(ctx)
+	if err != nil {
+		return err
+	}
+	total, err := st.CountArticles(ctx)
+	if err != nil {
+		return err
+	}
+	var after int64
+	done := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		list, err := st.ArticlesForIndex(ctx, after, articlesPerBatch)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			break
+		}
+		// No seq yet: an index whose build is cut short has none and is
+		// built again from the start.
+		if err := applyTo(idx, update{put: list}); err != nil {
+			return err
+		}
+		after = list[len(list)-1].ID
+		done += len(list)
+		if progress != nil {
+			progress(done, max(total, done))
+		}
+	}
+	// The seq is written last: from now on the index counts as built.
+	b := idx.NewBatch()
+	b.SetInternal(seqKey, []byte(fmt.Sprint(seq)))
+	if err := idx.Batch(b); err != nil {
+		return fmt.Errorf("search: write seq: %w", err)
+	}
+	return nil
+}
+
+// Rebuild builds a fresh index of every article in a new generation beside
+// the current one, catches it up with the change log, and swaps it in by
+// rewriting CURRENT. The index in use keeps serving throughout; a server
+// running on dir switches to the new generation on its next poll. It
+// returns the new generation's name.
+func Rebuild(ctx context.Context, st *store.Store, dir string, progress func(done, total int)) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("search: %w", err)
+	}
+	build := newGeneration("build")
+	path := filepath.Join(dir, build)
+	idx, err := bleve.New(path, newMapping())
+	if err != nil {
+		return "", fmt.Errorf("search: create index: %w", err)
+	}
+	fail := func(err error) (string, error) {
+		idx.Close()
+		os.RemoveAll(path)
+		return "", err
+	}
+	if err := Build(ctx, st, idx, progress); err != nil {
+		return fail(err)
+	}
+	x := &Index{dir: dir, idx: idx, gen: build}
+	if _, err := (&Indexer{Store: st, Index: x}).CatchUp(ctx); err != nil {
+		return fail(err)
+	}
+	if err := idx.Close(); err != nil {
+		os.RemoveAll(path)
+		return "", fmt.Errorf("search: close new index: %w", err)
+	}
+	gen := "g" + build[len("build"):]
+	if err := os.Rename(path, filepath.Join(dir, gen)); err != nil {
+		os.RemoveAll(path)
+		return "", fmt.Errorf("search: %w", err)
+	}
+	if err := writeCurrent(dir, gen); err != nil {
+		return "", err
+	}
+	return gen, nil
+}

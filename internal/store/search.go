@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"newsdesk/internal/news"
+)
+
+// ArticlesForIndex lists up to limit articles with an id above afterID, in id
+// order, whatever their status, with bodies and tags: the search index's
+// full rebuild reads every article through it, one page at a time.
+func (q *queries) ArticlesForIndex(ctx context.Context, afterID int64, limit int) ([]news.Article, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+articleColumns+articleFrom+`WHERE a.id > $1 ORDER BY a.id LIMIT $2`, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("articles for index: %w", err)
+	}
+	var out []news.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("articles for index: %w", err)
+		}
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("articles for index: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	// One query for the page's tags rather than one per article.
+	idx := make(map[int64]int, len(out))
+	for i, a := range out {
+		idx[a.ID] = i
+	}
+	trows, err := q.q.QueryContext(ctx, `SELECT article_id, tag FROM article_tags WHERE article_id >= $1 AND article_id <= $2 ORDER BY article_id, tag`,
+		out[0].ID, out[len(out)-1].ID)
+	if err != nil {
+		return nil, fmt.Errorf("articles for index: tags: %w", err)
+	}
+	defer trows.Close()
+	for trows.Next() {
+		var id int64
+		var tag string
+		if err := trows.Scan(&id, &tag); err != nil {
+			return nil, fmt.Errorf("articles for index: tags: %w", err)
+		}
+		if i, ok := idx[id]; ok {
+			out[i].Tags = append(out[i].Tags, tag)
+		}
+	}
+	return out, trows.Err()
+}
+
+// LastChangeSeq is the seq of the newest change-log entry, 0 when the log is
+// empty. A full index rebuild starts by reading it: every change after it is
+// replayed once the rebuild is done.
+func (q *queries) LastChangeSeq(ctx context.Context) (int64, error) {
+	var last sql.NullInt64
+	if err := q.q.QueryRowContext(ctx, `SELECT MAX(seq) FROM change_log`).Scan(&last); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("change log: %w", err)
+	}
+	return last.Int64, nil
+}
