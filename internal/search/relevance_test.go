@@ -50,7 +50,7 @@ var relevanceQueries = []struct{ q, want string }{
 	{"religious schools taxes Italy", "GUM_news_taxes"},
 	{"ozone crops", "GUM_news_warming"},
 	{"Greek deities worship", "GUM_news_worship"},
-	{"ministers flag", "GUM_news_flag"},            // stem: minister
+	{"ministers flag", "GUM_news_flag"},             // stem: minister
 	{"prosecuting parents", "GUM_news_homeopathic"}, // stem: prosecuted
 	{"analysing crops", "GUM_news_warming"},         // stem: analysed
 	{"photograph Warhol", "GUM_news_warhol"},        // stem: photographs
