@@ -19,6 +19,7 @@ import (
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/search"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -70,7 +71,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 			return err
 		}
 	}
-	portal, err := site.New(site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies()})
+	index, err := search.Open(cfg.Index)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	portal, err := site.New(site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies(), Search: index})
 	if err != nil {
 		return err
 	}
@@ -113,6 +119,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		(&jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}).Run(clockCtx)
 	}()
 	defer func() { stopClock(); <-clockDone }()
+	// The search indexer follows the change log (catching up first) and
+	// picks up an index rebuilt by newsdesk reindex.
+	indexCtx, stopIndexer := context.WithCancel(ctx)
+	indexerDone := make(chan struct{})
+	go func() {
+		defer close(indexerDone)
+		(&search.Indexer{Store: s, Index: index, Log: log.With("job", "search-indexer")}).Run(indexCtx)
+	}()
+	defer func() { stopIndexer(); <-indexerDone }()
 	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {
 		return err
 	}

@@ -108,12 +108,29 @@ func (d document) fields() map[string]any {
 }
 
 // Fold is the normalisation applied to indexed text and to queries alike:
-// full-width Latin letters and digits become ASCII (ＧＤＰ → GDP), half-width
-// katakana become full-width, and invalid UTF-8 is replaced. Case is folded
-// by the analyzers. Folding keeps a byte-for-byte mapping with the text the
-// snippets are cut from, because both come from this function.
+// full-width Latin letters and digits become ASCII (ＧＤＰ → GDP) and invalid
+// UTF-8 is replaced. Chinese punctuation keeps its full width (readers see
+// snippets cut from this text), half-width katakana are widened by the CJK
+// analyzer, and case is folded by the analyzers. Snippets are cut from the
+// folded text, so match offsets always fit it.
 func Fold(s string) string {
-	return width.Fold.String(strings.ToValidUTF8(s, "\uFFFD"))
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !strings.ContainsFunc(s, fullWidthAlnum) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if fullWidthAlnum(r) {
+			if n := width.LookupRune(r).Narrow(); n != 0 {
+				return n
+			}
+		}
+		return r
+	}, s)
+}
+
+// fullWidthAlnum reports whether r is a full-width Latin letter or digit.
+func fullWidthAlnum(r rune) bool {
+	return r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A
 }
 
 // Text is the folded text of an article's searched parts, as indexed; match

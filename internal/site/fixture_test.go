@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"newsdesk/internal/ingest"
+	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/search"
 	"newsdesk/internal/site"
 	"newsdesk/internal/sitefile"
 	"newsdesk/internal/store"
@@ -43,6 +45,23 @@ type portal struct {
 	store    *store.Store
 	clock    *clock
 	importer *ingest.Importer
+	// indexer feeds the portal's search index; pages that search call
+	// searchUpToDate first, as a node's indexer would have by then.
+	indexer *search.Indexer
+}
+
+// searchUpToDate brings the search index to where a running node's would
+// be at the portal's time: the publish clock logs the articles that fell
+// due, and the indexer applies the change log.
+func (p *portal) searchUpToDate(t testing.TB) {
+	t.Helper()
+	clk := &jobs.PublishClock{Store: p.store, Now: p.clock.Now, Log: slog.New(slog.DiscardHandler)}
+	if _, err := clk.RunOnce(context.Background()); err != nil {
+		t.Fatalf("publish clock: %v", err)
+	}
+	if _, err := p.indexer.CatchUp(context.Background()); err != nil {
+		t.Fatalf("search index catch-up: %v", err)
+	}
 }
 
 func newPortal(t testing.TB, dialect string) *portal {
@@ -68,13 +87,20 @@ func newPortal(t testing.TB, dialect string) *portal {
 			t.Fatalf("import %s: %v", name, r.Err)
 		}
 	}
-	srv, err := site.New(site.Options{Store: s, Now: clk.Now, Log: slog.New(slog.DiscardHandler)})
+	idx, err := search.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	srv, err := site.New(site.Options{Store: s, Now: clk.Now, Log: slog.New(slog.DiscardHandler), Search: idx})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &portal{srv: ts, store: s, clock: clk, importer: im}
+	p := &portal{srv: ts, store: s, clock: clk, importer: im, indexer: &search.Indexer{Store: s, Index: idx}}
+	p.searchUpToDate(t)
+	return p
 }
 
 // importJSON imports one ninjs document given as a string.

@@ -14,6 +14,7 @@ import (
 
 	"newsdesk/internal/markup"
 	"newsdesk/internal/news"
+	"newsdesk/internal/search"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
 )
@@ -35,6 +36,9 @@ type Options struct {
 	// Sanitizer cleans bodies that are previewed before they are stored;
 	// New builds one when it is nil.
 	Sanitizer *markup.Sanitizer
+	// Search is the node's search index; without it /{lang}/search is not
+	// found.
+	Search *search.Index
 }
 
 // Server is the public portal as an http.Handler.
@@ -45,6 +49,7 @@ type Server struct {
 	render    *renderer
 	assets    *web.Assets
 	sanitizer *markup.Sanitizer
+	search    *search.Index
 	trusted   []netip.Prefix
 	handler   http.Handler
 	// lastFrame is the last frame loaded, so error pages keep the site's
@@ -88,7 +93,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
-		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies}
+		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies, search: opts.Search}
 	s.handler = web.AccessLog(s.log, s.trusted, web.SecurityHeaders(s.routes()))
 	return s, nil
 }

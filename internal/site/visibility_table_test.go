@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,12 @@ func links(r response, s subject) bool {
 	return r.status == 200 && strings.Contains(r.body, href(s.URL))
 }
 
+// firstWord is the first word of s: a broad query the subject matches.
+func firstWord(s string) string {
+	w, _, _ := strings.Cut(s, " ")
+	return w
+}
+
 // ancestor is the channel depth levels down from the top of path.
 func ancestor(path string, depth int) string {
 	segs := strings.Split(path, "/")
@@ -69,6 +76,14 @@ var readerSurfaces = []surface{
 		present: links, emptyStatus: 404},
 	{name: "corrections page", fetch: getPath(func(s subject) string { return "/" + s.Language + "/corrections/" }),
 		present: links, emptyStatus: 200},
+	{name: "search page", fetch: func(t *testing.T, p *portal, s subject) response {
+		p.searchUpToDate(t)
+		return get(t, p, "/"+s.Language+"/search?q="+url.QueryEscape(s.Headline))
+	}, present: links, emptyStatus: 200},
+	{name: "search page, any language, newest first", fetch: func(t *testing.T, p *portal, s subject) response {
+		p.searchUpToDate(t)
+		return get(t, p, "/"+s.Language+"/search?language=any&sort=newest&q="+url.QueryEscape(firstWord(s.Headline)))
+	}, present: links, emptyStatus: 200},
 	// The JSON API has no public article routes yet (only /api/v1/me and the
 	// newsroom's token routes); its row goes here when it does.
 }
