@@ -14,6 +14,7 @@ import (
 	"newsdesk/internal/accounts"
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/news"
+	"newsdesk/internal/search"
 	"newsdesk/internal/store"
 )
 
@@ -24,13 +25,17 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []route
+	search   *search.Index
 }
 
 // route is one documented operation; the OpenAPI document is built from
 // this list, so it cannot drift from what is served.
 type route struct {
 	method, path, summary, scope string
-	query                        []param // query parameters; path ones come from the path
+	// public routes take no token (the search, which shows only what
+	// readers may see anyway).
+	public bool
+	query  []param // query parameters; path ones come from the path
 	// request and response name the schemas (see schemas) of the JSON body
 	// sent and of the success response; "" for none.
 	request, response string
@@ -53,8 +58,11 @@ type caller struct {
 
 // New builds the API. Article work goes through ed, which holds the
 // newsroom's rules; the API only translates.
-func New(acc *accounts.Service, ed *editorial.Service, log *slog.Logger) *Server {
+func New(acc *accounts.Service, ed *editorial.Service, log *slog.Logger, opts ...Option) *Server {
 	s := &Server{accounts: acc, ed: ed, log: log, mux: http.NewServeMux()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.addRoutes()
 	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -108,11 +116,24 @@ func (s *Server) addRoutes() {
 			"401": "no valid token", "403": "the token lacks the scope, or the caller's role does not allow the step", "404": "no such article",
 			"409": "the workflow refuses the step from the article's current status", "422": "the transition or time is not valid"},
 		handler: s.transition})
+
+	// Search: public, what readers may see.
+	s.add(route{method: "GET", path: "/api/v1/search", summary: "Search the articles readers may see, in English and Chinese", public: true,
+		query: searchParams, response: "SearchResults",
+		responses: map[string]string{"200": "one page of results, best first (or newest first)", "422": "a parameter is not valid",
+			"503": "this server has no search index"},
+		handler: s.searchArticles})
 }
 
 func (s *Server) add(rt route) {
 	s.routes = append(s.routes, rt)
 	s.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
+		if rt.public {
+			if err := rt.handler(w, r, caller{}); err != nil {
+				s.fail(w, r, err)
+			}
+			return
+		}
 		c, err := s.authenticate(r.Context(), r)
 		if err != nil {
 			s.fail(w, r, err)

@@ -21,6 +21,7 @@ var schemas = map[string]reflect.Type{
 	"ArticlePatch":   reflect.TypeFor[patchRequest](),
 	"Transition":     reflect.TypeFor[transitionRequest](),
 	"Problem":        reflect.TypeFor[problem](),
+	"SearchResults":  reflect.TypeFor[searchResults](),
 }
 
 // enums are the value lists a field names with the tag enum:"NAME".

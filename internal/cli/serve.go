@@ -96,7 +96,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(newsroom)))
-	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(api.New(acc, ed, log))))
+	mux.Handle("/api/", web.AccessLog(log, cfg.TrustedProxies(), web.SecurityHeaders(api.New(acc, ed, log, api.WithSearch(index)))))
 	mux.Handle("/", portal)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

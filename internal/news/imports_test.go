@@ -27,11 +27,11 @@ var allowedImports = map[string][]string{
 	"internal/auth":            {},
 	"internal/accounts":        {"internal/news", "internal/store", "internal/auth"},
 	"internal/admin":           {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/markup", "internal/sitefile", "internal/auth", "internal/editorial"},
-	"internal/api":             {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/editorial"},
+	"internal/api":             {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/editorial", "internal/search"},
 	"internal/editorial":       {"internal/news", "internal/store", "internal/markup"},
 	"internal/jobs":            {"internal/news", "internal/store"},
 	"internal/search":          {"internal/news", "internal/store", "internal/markup"},
-	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup"},
+	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup", "internal/search"},
 	"internal/cli":             {"*"},
 	"cmd/newsdesk":             {"internal/cli", "*"},
 }

@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"newsdesk/internal/accounts"
+	"newsdesk/internal/api"
+	"newsdesk/internal/auth"
+	"newsdesk/internal/editorial"
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
@@ -48,6 +52,9 @@ type portal struct {
 	// indexer feeds the portal's search index; pages that search call
 	// searchUpToDate first, as a node's indexer would have by then.
 	indexer *search.Indexer
+	// api is the JSON API over the same database and index, for the rows
+	// of the visibility table that read it.
+	api *httptest.Server
 }
 
 // searchUpToDate brings the search index to where a running node's would
@@ -98,7 +105,11 @@ func newPortal(t testing.TB, dialect string) *portal {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	p := &portal{srv: ts, store: s, clock: clk, importer: im, indexer: &search.Indexer{Store: s, Index: idx}}
+	discard := slog.New(slog.DiscardHandler)
+	apiSrv := httptest.NewServer(api.New(&accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: clk.Now, Log: discard},
+		&editorial.Service{Store: s, Sanitizer: san, Now: clk.Now, Log: discard}, discard, api.WithSearch(idx)))
+	t.Cleanup(apiSrv.Close)
+	p := &portal{srv: ts, store: s, clock: clk, importer: im, indexer: &search.Indexer{Store: s, Index: idx}, api: apiSrv}
 	p.searchUpToDate(t)
 	return p
 }

@@ -2,6 +2,8 @@ package site_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -47,6 +49,21 @@ func links(r response, s subject) bool {
 	return r.status == 200 && strings.Contains(r.body, href(s.URL))
 }
 
+// getURL fetches an absolute URL.
+func getURL(t *testing.T, u string) response {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
 // firstWord is the first word of s: a broad query the subject matches.
 func firstWord(s string) string {
 	w, _, _ := strings.Cut(s, " ")
@@ -84,6 +101,12 @@ var readerSurfaces = []surface{
 		p.searchUpToDate(t)
 		return get(t, p, "/"+s.Language+"/search?language=any&sort=newest&q="+url.QueryEscape(firstWord(s.Headline)))
 	}, present: links, emptyStatus: 200},
+	{name: "API search", fetch: func(t *testing.T, p *portal, s subject) response {
+		p.searchUpToDate(t)
+		return getURL(t, p.api.URL+"/api/v1/search?q="+url.QueryEscape(s.Headline))
+	}, present: func(r response, s subject) bool {
+		return r.status == 200 && strings.Contains(r.body, fmt.Sprintf(`"id":%d,`, s.ID))
+	}, emptyStatus: 200},
 	// The JSON API has no public article routes yet (only /api/v1/me and the
 	// newsroom's token routes); its row goes here when it does.
 }
