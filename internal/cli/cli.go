@@ -44,6 +44,7 @@ func commands() []command {
 		{"user", "user add|list|disable|set-role|reset-link: manage the newsroom's users", runUser},
 		{"token", "token add --email E --name N: make an API token (printed once)", runToken},
 		{"audit", "audit verify: check the audit log's hash chain", runAudit},
+		{"reindex", "rebuild the search index while the current one serves, then swap", runReindex},
 		{"version", "print the version", runVersion},
 	}
 }
