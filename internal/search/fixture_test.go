@@ -120,8 +120,23 @@ type fixture struct {
 
 func newFixture(t testing.TB, dialect string) *fixture {
 	t.Helper()
+	return setUp(t, storetest.New(t, dialect))
+}
+
+// newFixtureAt is newFixture over an existing migrated database.
+func newFixtureAt(t testing.TB, url string) *fixture {
+	t.Helper()
+	s, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return setUp(t, s)
+}
+
+func setUp(t testing.TB, s *store.Store) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	s := storetest.New(t, dialect)
 	siteJSON, err := os.ReadFile(filepath.Join(repoRoot, "testdata/seed/seed-site.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,12 @@ type Indexer struct {
 	Log   *slog.Logger
 	// Interval is how often Run polls the change log (default 500 ms).
 	Interval time.Duration
+	// BatchSize is how many changes (or, in a first build, articles) one
+	// index batch takes; 0 means 500 changes or 200 articles.
+	BatchSize int
+	// OnBatch, when set, is called after each batch is written with the
+	// number of changes (or articles) it held.
+	OnBatch func(n int)
 }
 
 // Run catches up and then follows the change log until ctx ends, picking up
@@ -74,8 +80,14 @@ func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	if !built {
+		last := 0
 		if err := ix.Index.with(func(idx bleve.Index) error {
-			return Build(ctx, ix.Store, idx, nil)
+			return build(ctx, ix.Store, idx, ix.BatchSize, func(done, total int) {
+				if ix.OnBatch != nil {
+					ix.OnBatch(done - last)
+				}
+				last = done
+			})
 		}); err != nil {
 			return 0, err
 		}
@@ -85,7 +97,11 @@ func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	for {
-		changes, err := ix.Store.Changes(ctx, seq, changesPerBatch)
+		size := ix.BatchSize
+		if size <= 0 {
+			size = changesPerBatch
+		}
+		changes, err := ix.Store.Changes(ctx, seq, size)
 		if err != nil {
 			return applied, err
 		}
@@ -101,6 +117,9 @@ func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 		}
 		seq = u.seq
 		applied += len(changes)
+		if ix.OnBatch != nil {
+			ix.OnBatch(len(changes))
+		}
 	}
 }
 
@@ -133,6 +152,13 @@ func (ix *Indexer) updateFor(ctx context.Context, changes []store.Change) (updat
 // after it. progress, when set, is called after each batch with the
 // articles done and the total.
 func Build(ctx context.Context, st *store.Store, idx bleve.Index, progress func(done, total int)) error {
+	return build(ctx, st, idx, articlesPerBatch, progress)
+}
+
+func build(ctx context.Context, st *store.Store, idx bleve.Index, size int, progress func(done, total int)) error {
+	if size <= 0 {
+		size = articlesPerBatch
+	}
 	seq, err := st.LastChangeSeq(ctx)
 	if err != nil {
 		return err
@@ -147,7 +173,7 @@ func Build(ctx context.Context, st *store.Store, idx bleve.Index, progress func(
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		list, err := st.ArticlesForIndex(ctx, after, articlesPerBatch)
+		list, err := st.ArticlesForIndex(ctx, after, size)
 		if err != nil {
 			return err
 		}
