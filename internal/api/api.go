@@ -117,6 +117,12 @@ func (s *Server) addRoutes() {
 			"409": "the workflow refuses the step from the article's current status", "422": "the transition or time is not valid"},
 		handler: s.transition})
 
+	s.add(route{method: "GET", path: "/api/v1/articles/search", summary: "Search the articles the caller may edit, in every status", scope: "read",
+		query:    append(append([]param(nil), searchParams...), param{"status", "string", "only these workflow statuses (comma-separated or repeated)"}),
+		response: "NewsroomSearchResults", responses: map[string]string{"200": "one page of results", "401": "no valid token",
+			"403": "the token lacks the scope", "422": "a parameter is not valid", "503": "this server has no search index"},
+		handler: s.searchNewsroom})
+
 	// Search: public, what readers may see.
 	s.add(route{method: "GET", path: "/api/v1/search", summary: "Search the articles readers may see, in English and Chinese", public: true,
 		query: searchParams, response: "SearchResults",

@@ -12,16 +12,17 @@ import (
 // document derives each from the Go type the handlers encode or decode, so
 // the two cannot drift apart.
 var schemas = map[string]reflect.Type{
-	"Me":             reflect.TypeFor[meResponse](),
-	"ChannelList":    reflect.TypeFor[channelList](),
-	"Article":        reflect.TypeFor[articleJSON](),
-	"ArticleList":    reflect.TypeFor[articleList](),
-	"ArticleDraft":   reflect.TypeFor[draftFields](),
-	"ArticleReplace": reflect.TypeFor[replaceRequest](),
-	"ArticlePatch":   reflect.TypeFor[patchRequest](),
-	"Transition":     reflect.TypeFor[transitionRequest](),
-	"Problem":        reflect.TypeFor[problem](),
-	"SearchResults":  reflect.TypeFor[searchResults](),
+	"Me":                    reflect.TypeFor[meResponse](),
+	"ChannelList":           reflect.TypeFor[channelList](),
+	"Article":               reflect.TypeFor[articleJSON](),
+	"ArticleList":           reflect.TypeFor[articleList](),
+	"ArticleDraft":          reflect.TypeFor[draftFields](),
+	"ArticleReplace":        reflect.TypeFor[replaceRequest](),
+	"ArticlePatch":          reflect.TypeFor[patchRequest](),
+	"Transition":            reflect.TypeFor[transitionRequest](),
+	"Problem":               reflect.TypeFor[problem](),
+	"SearchResults":         reflect.TypeFor[searchResults](),
+	"NewsroomSearchResults": reflect.TypeFor[newsroomResults](),
 }
 
 // enums are the value lists a field names with the tag enum:"NAME".

@@ -171,3 +171,90 @@ func searchRequest(v url.Values, site news.Site, now time.Time) (search.Request,
 	req.Offset, req.Limit = (page-1)*perPage, perPage
 	return req, page, perPage, bad.Err()
 }
+
+// newsroomResults is the answer of GET /api/v1/articles/search.
+type newsroomResults struct {
+	Query   string        `json:"query"`
+	Total   int           `json:"total" doc:"how many articles the caller may edit match, over all pages"`
+	Page    int           `json:"page"`
+	PerPage int           `json:"per_page"`
+	Results []newsroomHit `json:"results"`
+}
+
+// newsroomHit is one article found by the newsroom search, in any status.
+type newsroomHit struct {
+	Article      articleJSON `json:"article"`
+	HeadlineHTML string      `json:"headline_html" doc:"the headline, HTML-escaped, matched words in <mark>"`
+	SnippetHTML  string      `json:"snippet_html" doc:"text around the matches, HTML-escaped, matched words in <mark>"`
+	Score        float64     `json:"score"`
+}
+
+// searchNewsroom is GET /api/v1/articles/search: every status, limited to
+// the articles the caller may edit, with status filters.
+func (s *Server) searchNewsroom(w http.ResponseWriter, r *http.Request, c caller) error {
+	if s.search == nil {
+		writeProblem(w, http.StatusServiceUnavailable, "Service Unavailable", errNoSearch.Error())
+		return nil
+	}
+	ctx := r.Context()
+	site, err := s.ed.Store.Site(ctx)
+	if err != nil {
+		return err
+	}
+	v := r.URL.Query()
+	req, page, perPage, err := searchRequest(v, site, s.ed.Now())
+	bad, _ := err.(*news.ValidationError)
+	if err != nil && bad == nil {
+		return err
+	}
+	if bad == nil {
+		bad = &news.ValidationError{}
+	}
+	for _, raw := range v["status"] {
+		for _, st := range strings.Split(raw, ",") {
+			if st = strings.TrimSpace(st); st == "" {
+				continue
+			}
+			if !news.Status(st).Valid() {
+				bad.Add("status", "unknown status %q", st)
+				continue
+			}
+			req.Statuses = append(req.Statuses, news.Status(st))
+		}
+	}
+	if err := bad.Err(); err != nil {
+		return err
+	}
+	res := newsroomResults{Query: req.Query.String(), Page: page, PerPage: perPage, Results: []newsroomHit{}}
+	reaches := editReach(c.user, req.Channel)
+	if req.Query.Empty() || len(reaches) == 0 {
+		return writeJSON(w, http.StatusOK, res)
+	}
+	for _, re := range reaches {
+		req.Reach = append(req.Reach, search.Reach{Channel: re.channel, AuthorID: re.author})
+	}
+	found, err := s.search.Newsroom(ctx, req)
+	if err != nil {
+		return err
+	}
+	vw, err := s.viewer(ctx)
+	if err != nil {
+		return err
+	}
+	res.Total = found.Total
+	for _, h := range found.Hits {
+		a, err := s.ed.Store.ArticleByID(ctx, h.ID)
+		if errors.Is(err, news.ErrNotFound) || err == nil && !mayEdit(c.user, a) {
+			res.Total--
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		f := search.FoundIn(a, h)
+		res.Results = append(res.Results, newsroomHit{Article: vw.article(a, false),
+			HeadlineHTML: search.FragmentsHTML(f.Headline), SnippetHTML: search.FragmentsHTML(f.Snippet), Score: h.Score})
+	}
+	res.Total = max(res.Total, len(res.Results))
+	return writeJSON(w, http.StatusOK, res)
+}

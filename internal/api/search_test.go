@@ -16,6 +16,7 @@ import (
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/ingest"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/news"
 	"newsdesk/internal/search"
 	"newsdesk/internal/sitefile"
 	"newsdesk/internal/store/storetest"
@@ -151,4 +152,73 @@ func rawBody(t *testing.T, f *fixture, path string) string {
 		}
 	}
 	return b.String()
+}
+
+func TestNewsroomSearchAPI(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			f, ix := searchFixture(t, dialect)
+			ctx := context.Background()
+			user := func(email string, g news.Grant) (news.User, string) {
+				if _, _, err := f.acc.AddUser(ctx, accounts.CLIActor, accounts.NewUser{Email: email, Name: email, Password: "Tangerine-Rocket-Violin-88",
+					Grants: []news.Grant{g}}); err != nil {
+					t.Fatal(err)
+				}
+				u, err := f.acc.Store.UserByEmail(ctx, email)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, tok, err := f.acc.CreateToken(ctx, accounts.CLIActor, accounts.NewToken{Email: email, Name: "t", Scopes: []string{"read"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return u, tok
+			}
+			_, chiefTok := user("chief@example.org", news.Grant{Role: news.RoleChiefEditor})
+			writer, writerTok := user("writer@example.org", news.Grant{Role: news.RoleContributor})
+			other, _ := user("other@example.org", news.Grant{Role: news.RoleContributor})
+			for _, d := range []struct {
+				by news.User
+				h  string
+			}{{writer, "Writer draft on turbine blades"}, {other, "Other draft on turbine towers"}} {
+				if _, err := f.ed.Create(ctx, d.by, "", editorial.Draft{Language: "en", Channel: "news/world", Headline: d.h, BodyHTML: "<p>Draft.</p>"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := ix.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+			count := func(tok, query string) int {
+				t.Helper()
+				status, _, body := f.call(t, "GET", "/api/v1/articles/search?"+query, tok, nil)
+				if status != 200 {
+					t.Fatalf("%s: status %d: %v", query, status, body)
+				}
+				return len(body["results"].([]any))
+			}
+			// The chief sees every status; the drafts never reach the public search.
+			if n := count(chiefTok, "q=turbine"); n != 4 {
+				t.Errorf("chief: %d results for turbine, want 4 (one published, one embargoed, two drafts)", n)
+			}
+			if n := count(chiefTok, "q=turbine&status=draft"); n != 2 {
+				t.Errorf("chief, drafts: %d, want 2", n)
+			}
+			if n := count(chiefTok, "q=turbine&status=scheduled,published"); n != 2 {
+				t.Errorf("chief, scheduled and published: %d, want 2", n)
+			}
+			// A contributor finds only their own articles.
+			if n := count(writerTok, "q=turbine"); n != 1 {
+				t.Errorf("contributor: %d results, want 1 (their own draft)", n)
+			}
+			if _, _, body := f.call(t, "GET", "/api/v1/search?q=draft", "", nil); body["total"].(float64) != 0 {
+				t.Errorf("drafts in the public search: %v", body)
+			}
+			if status, _, _ := f.call(t, "GET", "/api/v1/articles/search?q=turbine", "", nil); status != 401 {
+				t.Errorf("no token: status %d, want 401", status)
+			}
+			if status, _, body := f.call(t, "GET", "/api/v1/articles/search?q=turbine&status=bogus", chiefTok, nil); status != 422 {
+				t.Errorf("bad status: %d %v", status, body)
+			}
+		})
+	}
 }

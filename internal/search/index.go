@@ -27,6 +27,10 @@ const currentFile = "CURRENT"
 // so after a crash the index resumes exactly where its data stands.
 var seqKey = []byte("newsdesk.seq")
 
+// savedKey is where an index keeps the updated_at of the newest save it
+// applied (see Indexer.sweep), beside the seq and for the same reason.
+var savedKey = []byte("newsdesk.saved")
+
 // Index is this node's search index: the generation CURRENT names, reopened
 // when a rebuild swaps in a new one. Safe for concurrent use.
 type Index struct {
@@ -231,6 +235,23 @@ func readSeq(idx bleve.Index) (int64, bool, error) {
 	return n, true, nil
 }
 
+// savedCursor is the updated_at of the newest save applied (zero: none).
+func (x *Index) savedCursor() (time.Time, error) {
+	var t time.Time
+	err := x.with(func(idx bleve.Index) error {
+		b, err := idx.GetInternal(savedKey)
+		if err != nil || b == nil {
+			return err
+		}
+		t, err = time.Parse(time.RFC3339Nano, string(b))
+		return err
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("search: read save cursor: %w", err)
+	}
+	return t, nil
+}
+
 // Count is the number of documents (articles in every status) indexed.
 func (x *Index) Count() (uint64, error) {
 	var n uint64
@@ -248,6 +269,8 @@ type update struct {
 	put  []news.Article
 	drop []int64
 	seq  int64
+	// saved, when not zero, moves the save cursor.
+	saved time.Time
 }
 
 // apply writes an update in one batch, the seq included.
@@ -263,6 +286,9 @@ func applyTo(idx bleve.Index, u update) error {
 	}
 	if u.seq > 0 {
 		b.SetInternal(seqKey, []byte(strconv.FormatInt(u.seq, 10)))
+	}
+	if !u.saved.IsZero() {
+		b.SetInternal(savedKey, []byte(u.saved.UTC().Format(time.RFC3339Nano)))
 	}
 	if err := idx.Batch(b); err != nil {
 		return fmt.Errorf("search: write batch: %w", err)

@@ -36,7 +36,22 @@ type Indexer struct {
 	// OnBatch, when set, is called after each batch is written with the
 	// number of changes (or articles) it held.
 	OnBatch func(n int)
+
+	// seen holds the saves the last sweep indexed (id → version and time),
+	// so the overlap it re-reads is not indexed again.
+	seen map[int64]saveMark
 }
+
+// saveMark identifies one saved state of an article.
+type saveMark struct {
+	version int64
+	at      time.Time
+}
+
+// sweepOverlap is how far before its cursor each sweep looks again: a save
+// whose transaction committed late, with an earlier updated_at than one
+// already seen, is still picked up.
+const sweepOverlap = 5 * time.Second
 
 // Run catches up and then follows the change log until ctx ends, picking up
 // a rebuilt index (newsdesk reindex) when CURRENT changes. Errors are logged
@@ -95,6 +110,17 @@ func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
+	applied, err := ix.followLog(ctx, seq)
+	if err != nil {
+		return applied, err
+	}
+	n, err := ix.sweep(ctx)
+	return applied + n, err
+}
+
+// followLog applies the changes logged after seq, a batch at a time, each
+// batch with the seq it reaches.
+func (ix *Indexer) followLog(ctx context.Context, seq int64) (int, error) {
 	applied := 0
 	for {
 		size := ix.BatchSize
@@ -121,6 +147,62 @@ func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 			ix.OnBatch(len(changes))
 		}
 	}
+}
+
+// sweep indexes the articles saved since the index's save cursor: drafts,
+// reviews and schedules, which readers do not notice and the change log
+// does not carry, but the newsroom's search must find. The cursor is
+// written in the same batch as the articles.
+func (ix *Indexer) sweep(ctx context.Context) (int, error) {
+	since, err := ix.Index.savedCursor()
+	if err != nil {
+		return 0, err
+	}
+	size := ix.BatchSize
+	if size <= 0 {
+		size = articlesPerBatch
+	}
+	from, afterID := since.Add(-sweepOverlap), int64(0)
+	seen := map[int64]saveMark{}
+	n := 0
+	for {
+		list, err := ix.Store.ArticlesUpdatedSince(ctx, from, afterID, size)
+		if err != nil {
+			return n, err
+		}
+		if len(list) == 0 {
+			break
+		}
+		u := update{}
+		for _, a := range list {
+			mark := saveMark{a.Version, a.UpdatedAt}
+			seen[a.ID] = mark
+			if old, ok := ix.seen[a.ID]; ok && old == mark {
+				continue
+			}
+			u.put = append(u.put, a)
+		}
+		last := list[len(list)-1]
+		from, afterID = last.UpdatedAt, last.ID
+		if last.UpdatedAt.After(since) {
+			since = last.UpdatedAt
+		}
+		if len(u.put) > 0 {
+			u.saved = since
+			if err := ix.Index.apply(u); err != nil {
+				return n, err
+			}
+			n += len(u.put)
+			if ix.OnBatch != nil {
+				ix.OnBatch(len(u.put))
+			}
+		}
+		if len(list) < size {
+			break
+		}
+	}
+	ix.seen = seen
+	return n, nil
 }
 
 // updateFor reads the current state of every article the changes touch:
@@ -163,6 +245,10 @@ func build(ctx context.Context, st *store.Store, idx bleve.Index, size int, prog
 	if err != nil {
 		return err
 	}
+	saved, err := st.LastArticleUpdate(ctx)
+	if err != nil {
+		return err
+	}
 	total, err := st.CountArticles(ctx)
 	if err != nil {
 		return err
@@ -192,9 +278,7 @@ func build(ctx context.Context, st *store.Store, idx bleve.Index, size int, prog
 		}
 	}
 	// The seq is written last: from now on the index counts as built.
-	b := idx.NewBatch()
-	b.SetInternal(seqKey, []byte(fmt.Sprint(seq)))
-	if err := idx.Batch(b); err != nil {
+	if err := applyTo(idx, update{seq: seq, saved: saved}); err != nil {
 		return fmt.Errorf("search: write seq: %w", err)
 	}
 	return nil

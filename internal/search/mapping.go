@@ -62,6 +62,9 @@ type document struct {
 	Tags                    []string `json:"tags"`
 	Source                  string   `json:"source"`
 	Status                  string   `json:"status"`
+	// Author is the id of the article's first writer ("0" for imports),
+	// for newsroom searches limited to one's own articles.
+	Author string `json:"author"`
 	// Public is "yes" when the article may ever be shown to readers in its
 	// current status (published or scheduled, not retracted).
 	Public      string    `json:"public"`
@@ -94,6 +97,7 @@ func (d document) fields() map[string]any {
 		"tags":                      d.Tags,
 		"source":                    d.Source,
 		"status":                    d.Status,
+		"author":                    d.Author,
 		"public":                    d.Public,
 		"updated":                   d.Updated,
 		"digest":                    d.digest(),
@@ -159,7 +163,7 @@ func docOf(a news.Article) document {
 	t := TextOf(a)
 	d := document{Headline: t.Headline, Summary: t.Summary, Body: t.Body, Lang: a.Language,
 		Channel: channelAncestors(a.ChannelPath), Tags: foldTags(a.Tags), Source: strings.ToLower(strings.TrimSpace(a.Source)),
-		Status: string(a.Status), Public: "no", Release: a.ReleaseAt.UTC(), Updated: a.UpdatedAt.UTC()}
+		Status: string(a.Status), Author: strconv.FormatInt(a.AuthorID, 10), Public: "no", Release: a.ReleaseAt.UTC(), Updated: a.UpdatedAt.UTC()}
 	if public(a) {
 		d.Public = "yes"
 		d.VisibleFrom = a.VisibleFrom()
@@ -206,7 +210,7 @@ func newMapping() mapping.IndexMapping {
 			dm.AddFieldMappingsAt(fieldName(f.name, l), fm)
 		}
 	}
-	for _, k := range []string{"lang", "channel", "tags", "source", "status", "public", "digest"} {
+	for _, k := range []string{"lang", "channel", "tags", "source", "status", "author", "public", "digest"} {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
 		fm.Store = k == "status" || k == "public" || k == "digest"

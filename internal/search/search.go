@@ -44,6 +44,9 @@ type Request struct {
 	Source string
 	// Statuses limits a newsroom search; the public search ignores it.
 	Statuses []news.Status
+	// Reach, when set, limits a newsroom search to where the searcher may
+	// edit: articles matching any one reach. The public search ignores it.
+	Reach []Reach
 	Sort     string
 	Offset   int
 	Limit    int
@@ -63,6 +66,13 @@ type Hit struct {
 	// Headline, Summary and Body are the matched ranges in each text, in
 	// order, for highlighting.
 	Headline, Summary, Body []Span
+}
+
+// Reach is one part of the newsroom a searcher may edit: a channel subtree
+// ("" for all) and, when AuthorID is set, only that author's articles.
+type Reach struct {
+	Channel  string
+	AuthorID int64
 }
 
 // FacetCount is how many results one filter value would keep.
@@ -95,7 +105,7 @@ func (x *Index) Public(ctx context.Context, r Request) (Result, error) {
 		bleve.NewDateRangeInclusiveQuery(time.Time{}, now.UTC(), &yes, &yes),
 	}
 	visible[1].(*query.DateRangeQuery).SetField("visible_from")
-	r.Statuses = nil
+	r.Statuses, r.Reach = nil, nil
 	return x.search(ctx, r, visible)
 }
 
@@ -109,6 +119,26 @@ func (x *Index) Newsroom(ctx context.Context, r Request) (Result, error) {
 			any = append(any, term("status", string(s)))
 		}
 		filters = append(filters, bleve.NewDisjunctionQuery(any...))
+	}
+	if len(r.Reach) > 0 {
+		var any []query.Query
+		for _, re := range r.Reach {
+			var parts []query.Query
+			if re.Channel != "" {
+				parts = append(parts, term("channel", re.Channel))
+			}
+			if re.AuthorID != 0 {
+				parts = append(parts, term("author", strconv.FormatInt(re.AuthorID, 10)))
+			}
+			if len(parts) == 0 {
+				any = nil // one reach covers everything
+				break
+			}
+			any = append(any, bleve.NewConjunctionQuery(parts...))
+		}
+		if len(any) > 0 {
+			filters = append(filters, bleve.NewDisjunctionQuery(any...))
+		}
 	}
 	return x.search(ctx, r, filters)
 }

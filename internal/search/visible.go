@@ -51,14 +51,15 @@ func Visible(ctx context.Context, x *Index, st *store.Store, r Request) (Page, e
 			p.Total--
 			continue
 		}
-		p.Found = append(p.Found, found(a, h))
+		p.Found = append(p.Found, FoundIn(a, h))
 	}
 	p.Total = max(p.Total, len(p.Found))
 	return p, nil
 }
 
-// found cuts the headline and snippet of a hit from the article's text.
-func found(a news.Article, h Hit) Found {
+// FoundIn cuts the headline and snippet of a hit from the article's text
+// (the newsroom search loads articles itself and uses it too).
+func FoundIn(a news.Article, h Hit) Found {
 	t := TextOf(a)
 	f := Found{Article: a, Score: h.Score, Headline: Highlight(t.Headline, h.Headline)}
 	switch {
