@@ -46,10 +46,10 @@ type Request struct {
 	Statuses []news.Status
 	// Reach, when set, limits a newsroom search to where the searcher may
 	// edit: articles matching any one reach. The public search ignores it.
-	Reach []Reach
-	Sort     string
-	Offset   int
-	Limit    int
+	Reach  []Reach
+	Sort   string
+	Offset int
+	Limit  int
 	// Now is the clock: the public search shows what is visible at Now, and
 	// the recency boost counts from it.
 	Now time.Time
