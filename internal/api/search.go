@@ -113,7 +113,7 @@ func (s *Server) searchArticles(w http.ResponseWriter, r *http.Request, _ caller
 // leaves out what it cannot read, the API answers 422 naming the parameter.
 func searchRequest(v url.Values, site news.Site, now time.Time) (search.Request, int, int, error) {
 	bad := &news.ValidationError{}
-	req := search.Request{Query: search.Parse(v.Get("q")), Now: now, Channel: strings.Trim(v.Get("channel"), "/")}
+	req := search.Request{Query: search.Parse(v.Get("q")), Now: now, Channel: strings.Trim(v.Get("channel"), "/"), Facets: true}
 	switch l := v.Get("language"); {
 	case l == "" || l == "any":
 	case site.HasLanguage(l):

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"newsdesk/internal/news"
 )
@@ -55,7 +56,7 @@ func Open(dir string) (*Index, error) {
 	}
 	if gen == "" {
 		gen = newGeneration("g")
-		idx, err := bleve.New(filepath.Join(dir, gen), newMapping())
+		idx, err := newIndex(filepath.Join(dir, gen))
 		if err != nil {
 			return nil, fmt.Errorf("search: create index: %w", err)
 		}
@@ -81,12 +82,22 @@ func openGeneration(dir, gen string) (bleve.Index, error) {
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		// CURRENT names a generation that is gone (removed by hand):
 		// start an empty one, which the indexer then fills.
-		idx, err = bleve.New(filepath.Join(dir, gen), newMapping())
+		idx, err = newIndex(filepath.Join(dir, gen))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search: open index %s: %w", filepath.Join(dir, gen), err)
 	}
 	return idx, nil
+}
+
+// newIndex creates an empty index at path. Batches return once they are
+// searchable rather than once they are on disk ("unsafe_batch"): scorch
+// persists whole snapshots, documents and internal values (the seq and save
+// cursor) together, so a crash loses at most the latest batches, never
+// their consistency, and the indexer applies them again from the seq that
+// survived. The crash test kills an indexer to check exactly this.
+func newIndex(path string) (bleve.Index, error) {
+	return bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, map[string]any{"unsafe_batch": true})
 }
 
 // newGeneration names a new generation directory.

@@ -295,7 +295,7 @@ func Rebuild(ctx context.Context, st *store.Store, dir string, progress func(don
 	}
 	build := newGeneration("build")
 	path := filepath.Join(dir, build)
-	idx, err := bleve.New(path, newMapping())
+	idx, err := newIndex(path)
 	if err != nil {
 		return "", fmt.Errorf("search: create index: %w", err)
 	}

@@ -207,6 +207,7 @@ func newMapping() mapping.IndexMapping {
 			fm.Store = false
 			fm.IncludeTermVectors = true // locations for snippets and phrases
 			fm.IncludeInAll = false
+			fm.DocValues = false // text is never sorted or faceted on
 			dm.AddFieldMappingsAt(fieldName(f.name, l), fm)
 		}
 	}

@@ -46,8 +46,12 @@ type Request struct {
 	Statuses []news.Status
 	// Reach, when set, limits a newsroom search to where the searcher may
 	// edit: articles matching any one reach. The public search ignores it.
-	Reach  []Reach
-	Sort   string
+	Reach []Reach
+	Sort  string
+	// Facets asks for the channel and language counts of all results
+	// (Result.Channels, Result.Languages); they cost time, so only callers
+	// that show them ask.
+	Facets bool
 	Offset int
 	Limit  int
 	// Now is the clock: the public search shows what is visible at Now, and
@@ -173,8 +177,10 @@ func (x *Index) search(ctx context.Context, r Request, filters []query.Query) (R
 		if r.Sort == SortNewest {
 			req.SortBy([]string{"-release", "-_score", "_id"})
 		}
-		req.AddFacet("channel", bleve.NewFacetRequest("channel", 50))
-		req.AddFacet("lang", bleve.NewFacetRequest("lang", 10))
+		if r.Facets {
+			req.AddFacet("channel", bleve.NewFacetRequest("channel", 50))
+			req.AddFacet("lang", bleve.NewFacetRequest("lang", 10))
+		}
 		out, err := idx.SearchInContext(ctx, req)
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
