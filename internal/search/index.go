@@ -78,14 +78,16 @@ func Open(dir string) (*Index, error) {
 }
 
 func openGeneration(dir, gen string) (bleve.Index, error) {
-	idx, err := bleve.Open(filepath.Join(dir, gen))
+	// One process at a time holds an index: a second one on the same
+	// folder fails after a few seconds instead of waiting forever.
+	idx, err := bleve.OpenUsing(filepath.Join(dir, gen), map[string]any{"bolt_timeout": "5s"})
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		// CURRENT names a generation that is gone (removed by hand):
 		// start an empty one, which the indexer then fills.
 		idx, err = newIndex(filepath.Join(dir, gen))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("search: open index %s: %w", filepath.Join(dir, gen), err)
+		return nil, fmt.Errorf("search: open index %s (is another newsdesk serve using this --index?): %w", filepath.Join(dir, gen), err)
 	}
 	return idx, nil
 }
