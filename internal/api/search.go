@@ -60,6 +60,8 @@ var searchParams = []param{
 	{"channel", "string", "only this channel path and below"},
 	{"from", "string", "released on or after this day (YYYY-MM-DD, the site's time zone)"},
 	{"to", "string", "released on or before this day (YYYY-MM-DD, the site's time zone)"},
+	{"tag", "string", "only articles carrying this tag (repeat for several, all required)"},
+	{"source", "string", "only articles credited to this source (e.g. Xinhua), case-insensitive"},
 	{"sort", "string", "relevance (the default, with a boost for recent articles) or newest"},
 	{"page", "integer", "page number, from 1 (default 1)"},
 	{"per_page", "integer", "results per page, 1 to 50 (default 20)"},
@@ -144,6 +146,12 @@ func searchRequest(v url.Values, site news.Site, now time.Time) (search.Request,
 	if !req.From.IsZero() && !req.To.IsZero() && req.From.After(req.To) {
 		bad.Add("from", "is after to")
 	}
+	for _, tag := range v["tag"] {
+		if tag = strings.TrimSpace(tag); tag != "" {
+			req.Tags = append(req.Tags, tag)
+		}
+	}
+	req.Source = strings.TrimSpace(v.Get("source"))
 	switch srt := v.Get("sort"); srt {
 	case "", search.SortRelevance:
 	case search.SortNewest:

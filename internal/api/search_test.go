@@ -41,6 +41,7 @@ func searchFixture(t *testing.T, dialect string) (*fixture, *search.Indexer) {
 	im := &ingest.Importer{Store: s, Sanitizer: san, Now: now}
 	for _, doc := range []string{
 		`{"uri":"urn:t:1","language":"en","headlines":[{"role":"main","value":"Wind <b>turbine</b> output rises"}],
+		  "subjects":[{"name":"wind power"}],"infosources":[{"name":"Xinhua","role":"source"}],
 		  "bodies":[{"contenttype":"text/html","value":"<p>Output of the wind turbines rose by a third &amp; more.</p>"}],"firstcreated":"2026-11-01T08:00:00Z"}`,
 		`{"uri":"urn:t:2","language":"zh","headlines":[{"role":"main","value":"风电装机容量创新高"}],
 		  "bodies":[{"contenttype":"text/html","value":"<p>国家能源局发布数据，风电装机容量同比增长。</p>"}],"firstcreated":"2026-11-02T08:00:00Z"}`,
@@ -84,6 +85,10 @@ func TestSearchAPI(t *testing.T) {
 				{"language filter", "q=turbine&language=zh", 200, 0, nil},
 				{"channel filter covers the subtree", "q=turbine&channel=news", 200, 1, []string{`"channel":"news/china/industry"`}},
 				{"other channel", "q=turbine&channel=policies", 200, 0, nil},
+				{"tag", "q=turbine&tag=Wind+Power", 200, 1, nil},
+				{"tag not carried", "q=turbine&tag=coal", 200, 0, nil},
+				{"source", "q=turbine&source=xinhua", 200, 1, nil},
+				{"other source", "q=turbine&source=Reuters", 200, 0, nil},
 				{"date range", "q=turbine&from=2026-11-02", 200, 0, nil},
 				{"date range inclusive", "q=turbine&to=2026-11-01", 200, 1, nil},
 				{"exclusion", "q=turbine+-wind", 200, 0, nil},
