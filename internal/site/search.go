@@ -297,7 +297,14 @@ func suggestions(sf searchForm, f frame, lang string) []link {
 		drop(label(lang, "search_channel")+" "+name, func(c *searchForm) { c.Channel = "" })
 	}
 	if sf.From != "" || sf.To != "" {
-		drop(strings.TrimSpace(sf.From+" – "+sf.To), func(c *searchForm) { c.From, c.To, c.from, c.to = "", "", time.Time{}, time.Time{} })
+		name := sf.From + " – " + sf.To
+		switch {
+		case sf.To == "":
+			name = label(lang, "search_from") + " " + sf.From
+		case sf.From == "":
+			name = label(lang, "search_to") + " " + sf.To
+		}
+		drop(name, func(c *searchForm) { c.From, c.To, c.from, c.to = "", "", time.Time{}, time.Time{} })
 	}
 	if sf.Language != "" {
 		for _, l := range f.site.Languages {
