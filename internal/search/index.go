@@ -32,6 +32,10 @@ var seqKey = []byte("newsdesk.seq")
 // applied (see Indexer.sweep), beside the seq and for the same reason.
 var savedKey = []byte("newsdesk.saved")
 
+// flushKey is touched by durable batches, so that even a batch with
+// nothing else to write makes a snapshot to wait for.
+var flushKey = []byte("newsdesk.flushed")
+
 // Index is this node's search index: the generation CURRENT names, reopened
 // when a rebuild swaps in a new one. Safe for concurrent use.
 type Index struct {
@@ -97,7 +101,9 @@ func openGeneration(dir, gen string) (bleve.Index, error) {
 // persists whole snapshots, documents and internal values (the seq and save
 // cursor) together, so a crash loses at most the latest batches, never
 // their consistency, and the indexer applies them again from the seq that
-// survived. The crash test kills an indexer to check exactly this.
+// survived. The crash test kills an indexer to check exactly this. Where
+// the data must be on disk (the end of a build, Close before a swap), a
+// durable batch waits for it.
 func newIndex(path string) (bleve.Index, error) {
 	return bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, map[string]any{"unsafe_batch": true})
 }
@@ -161,14 +167,17 @@ func (x *Index) removeOldGenerations() {
 	}
 }
 
-// Close closes the index.
+// Close writes what is still only in memory to disk and closes the index.
 func (x *Index) Close() error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.idx == nil {
 		return nil
 	}
-	err := x.idx.Close()
+	err := applyTo(x.idx, update{durable: true})
+	if cerr := x.idx.Close(); err == nil {
+		err = cerr
+	}
 	x.idx = nil
 	return err
 }
@@ -284,6 +293,9 @@ type update struct {
 	seq  int64
 	// saved, when not zero, moves the save cursor.
 	saved time.Time
+	// durable waits until the batch, and so everything before it, is on
+	// disk (batches otherwise return once searchable; see newIndex).
+	durable bool
 }
 
 // apply writes an update in one batch, the seq included.
@@ -303,8 +315,19 @@ func applyTo(idx bleve.Index, u update) error {
 	if !u.saved.IsZero() {
 		b.SetInternal(savedKey, []byte(u.saved.UTC().Format(time.RFC3339Nano)))
 	}
+	var persisted chan error
+	if u.durable {
+		persisted = make(chan error, 1)
+		b.SetInternal(flushKey, []byte(time.Now().UTC().Format(time.RFC3339Nano)))
+		b.SetPersistedCallback(func(err error) { persisted <- err })
+	}
 	if err := idx.Batch(b); err != nil {
 		return fmt.Errorf("search: write batch: %w", err)
+	}
+	if persisted != nil {
+		if err := <-persisted; err != nil {
+			return fmt.Errorf("search: persist batch: %w", err)
+		}
 	}
 	return nil
 }

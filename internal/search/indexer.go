@@ -278,7 +278,7 @@ func build(ctx context.Context, st *store.Store, idx bleve.Index, size int, prog
 		}
 	}
 	// The seq is written last: from now on the index counts as built.
-	if err := applyTo(idx, update{seq: seq, saved: saved}); err != nil {
+	if err := applyTo(idx, update{seq: seq, saved: saved, durable: true}); err != nil {
 		return fmt.Errorf("search: write seq: %w", err)
 	}
 	return nil
@@ -311,7 +311,8 @@ func Rebuild(ctx context.Context, st *store.Store, dir string, progress func(don
 	if _, err := (&Indexer{Store: st, Index: x}).CatchUp(ctx); err != nil {
 		return fail(err)
 	}
-	if err := idx.Close(); err != nil {
+	// Close writes the last batches to disk before the swap.
+	if err := x.Close(); err != nil {
 		os.RemoveAll(path)
 		return "", fmt.Errorf("search: close new index: %w", err)
 	}
