@@ -9,6 +9,7 @@
 # article is first found, with the indexer and publish clock running.
 #
 # Usage: bench/search.sh [ARTICLES]   (default 100000)
+# NEWSDESK_BENCH_BASELINE=off leaves the PostgreSQL baseline out (it is slow at 100,000).
 # PostgreSQL: NEWSDESK_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres);
 # without it the baseline is skipped with a message.
 set -eu

@@ -50,6 +50,12 @@ func fieldLang(lang string) string {
 	return "en"
 }
 
+// The release date as the day and month keywords of the recency boost.
+const (
+	dayLayout   = "2006-01-02"
+	monthLayout = "2006-01"
+)
+
 // fieldName is a text field of one language: headline_en, body_zh.
 func fieldName(part, lang string) string { return part + "_" + lang }
 
@@ -104,6 +110,8 @@ func (d document) fields() map[string]any {
 	}
 	if !d.Release.IsZero() {
 		m["release"] = d.Release
+		m["day"] = d.Release.UTC().Format(dayLayout)
+		m["month"] = d.Release.UTC().Format(monthLayout)
 	}
 	if !d.VisibleFrom.IsZero() {
 		m["visible_from"] = d.VisibleFrom
@@ -211,7 +219,7 @@ func newMapping() mapping.IndexMapping {
 			dm.AddFieldMappingsAt(fieldName(f.name, l), fm)
 		}
 	}
-	for _, k := range []string{"lang", "channel", "tags", "source", "status", "author", "public", "digest"} {
+	for _, k := range []string{"lang", "channel", "tags", "source", "status", "author", "public", "digest", "day", "month"} {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
 		fm.Store = k == "status" || k == "public" || k == "digest"

@@ -103,14 +103,14 @@ func (x *Index) Public(ctx context.Context, r Request) (Result, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	yes := true
-	visible := []query.Query{
-		term("public", "yes"),
-		bleve.NewDateRangeInclusiveQuery(time.Time{}, now.UTC(), &yes, &yes),
-	}
-	visible[1].(*query.DateRangeQuery).SetField("visible_from")
+	// visible_from <= now, written as "not after now": every public
+	// document has a visible_from, and the few in the future are far
+	// cheaper to range over than the many in the past.
+	no := false
+	future := bleve.NewDateRangeInclusiveQuery(now.UTC(), time.Time{}, &no, &no)
+	future.SetField("visible_from")
 	r.Statuses, r.Reach = nil, nil
-	return x.search(ctx, r, visible)
+	return x.search(ctx, r, []query.Query{term("public", "yes")}, future)
 }
 
 // Newsroom searches articles in every status, filtered by r.Statuses when
@@ -153,7 +153,9 @@ func term(field, value string) query.Query {
 	return q
 }
 
-func (x *Index) search(ctx context.Context, r Request, filters []query.Query) (Result, error) {
+// search runs a request; filters must hold and excludes must not, neither
+// scoring.
+func (x *Index) search(ctx context.Context, r Request, filters []query.Query, excludes ...query.Query) (Result, error) {
 	if r.Limit <= 0 || r.Limit > 100 {
 		r.Limit = 20
 	}
@@ -168,12 +170,14 @@ func (x *Index) search(ctx context.Context, r Request, filters []query.Query) (R
 	}
 	var res Result
 	err := x.with(func(idx bleve.Index) error {
-		q, ok := buildQuery(idx.Mapping(), r, filters)
+		q, ok := buildQuery(idx.Mapping(), r, filters, excludes)
 		if !ok {
 			return nil // nothing searchable in the query: no results
 		}
+		// Two passes: rank without match locations (reading term vectors
+		// for every match is the costly part), then fetch the locations of
+		// the page's hits only.
 		req := bleve.NewSearchRequestOptions(q, r.Limit, r.Offset, false)
-		req.IncludeLocations = true
 		if r.Sort == SortNewest {
 			req.SortBy([]string{"-release", "-_score", "_id"})
 		}
@@ -186,13 +190,29 @@ func (x *Index) search(ctx context.Context, r Request, filters []query.Query) (R
 			return fmt.Errorf("search: %w", err)
 		}
 		res.Total, res.Took = int(out.Total), out.Took
+		locations := map[string]blevesearch.FieldTermLocationMap{}
+		if len(out.Hits) > 0 {
+			ids := make([]string, len(out.Hits))
+			for i, h := range out.Hits {
+				ids[i] = h.ID
+			}
+			lreq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
+			lreq.IncludeLocations = true
+			lout, err := idx.SearchInContext(ctx, lreq)
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			for _, h := range lout.Hits {
+				locations[h.ID] = h.Locations
+			}
+		}
 		for _, h := range out.Hits {
 			id, err := strconv.ParseInt(h.ID, 10, 64)
 			if err != nil {
 				continue
 			}
 			hit := Hit{ID: id, Score: h.Score}
-			for field, terms := range h.Locations {
+			for field, terms := range locations[h.ID] {
 				part, _, _ := strings.Cut(field, "_")
 				var spans []Span
 				for _, locs := range terms {
@@ -254,7 +274,7 @@ func mergeSpans(s []Span) []Span {
 
 // buildQuery turns a request into a Bleve query. ok is false when the
 // query holds nothing any field can match (only stop words, say).
-func buildQuery(m mapping.IndexMapping, r Request, filters []query.Query) (query.Query, bool) {
+func buildQuery(m mapping.IndexMapping, r Request, filters, excludes []query.Query) (query.Query, bool) {
 	var must []query.Query
 	for _, c := range r.Query.Must {
 		if q := clauseQuery(m, c); q != nil {
@@ -270,6 +290,9 @@ func buildQuery(m mapping.IndexMapping, r Request, filters []query.Query) (query
 		if q := clauseQuery(m, c); q != nil {
 			b.AddMustNot(q)
 		}
+	}
+	if len(excludes) > 0 {
+		b.AddMustNot(excludes...)
 	}
 	if r.Language != "" {
 		filters = append(filters, term("lang", r.Language))
@@ -298,17 +321,12 @@ func buildQuery(m mapping.IndexMapping, r Request, filters []query.Query) (query
 	if r.Sort != SortNewest {
 		// The recency boost: a match released in the last week, month or
 		// year scores a little more, so of two equal matches the newer
-		// ranks first while a much better old match still wins.
-		for _, w := range []struct {
-			age   time.Duration
-			boost float64
-		}{{7 * 24 * time.Hour, 0.3}, {30 * 24 * time.Hour, 0.2}, {365 * 24 * time.Hour, 0.1}} {
-			yes := true
-			dr := bleve.NewDateRangeInclusiveQuery(r.Now.Add(-w.age).UTC(), time.Time{}, &yes, &yes)
-			dr.SetField("release")
-			dr.SetBoost(w.boost)
-			b.AddShould(dr)
-		}
+		// ranks first while a much better old match still wins. Days and
+		// months are keywords, so the boost is a few term lookups rather
+		// than ranges over every release time.
+		b.AddShould(recency(r.Now, 8, "day", dayLayout, 0, 0, 1, 0.3),
+			recency(r.Now, 31, "day", dayLayout, 0, 0, 1, 0.2),
+			recency(r.Now, 12, "month", monthLayout, 0, 1, 0, 0.1))
 	}
 	return b, true
 }
@@ -357,6 +375,20 @@ func clauseQuery(m mapping.IndexMapping, c Clause) query.Query {
 		return nil
 	}
 	return bleve.NewDisjunctionQuery(any...)
+}
+
+// recency matches articles released in the n days (or months) up to now,
+// as one disjunction of keyword terms, with the given boost.
+func recency(now time.Time, n int, field, layout string, years, months, days int, boost float64) query.Query {
+	var terms []query.Query
+	t := now.UTC()
+	for range n {
+		terms = append(terms, term(field, t.Format(layout)))
+		t = t.AddDate(-years, -months, -days)
+	}
+	q := bleve.NewDisjunctionQuery(terms...)
+	q.SetBoost(boost)
+	return q
 }
 
 func tokenCount(an analysis.Analyzer, s string) int {
