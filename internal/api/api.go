@@ -15,6 +15,7 @@ import (
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/media"
 	"newsdesk/internal/news"
+	"newsdesk/internal/search"
 	"newsdesk/internal/store"
 )
 
@@ -29,13 +30,17 @@ type Server struct {
 	// BaseURL (scheme and host) starts the public URLs and tag: URIs of
 	// ninjs documents; "" takes the request's host.
 	BaseURL string
+	search  *search.Index
 }
 
 // route is one documented operation; the OpenAPI document is built from
 // this list, so it cannot drift from what is served.
 type route struct {
 	method, path, summary, scope string
-	query                        []param // query parameters; path ones come from the path
+	// public routes take no token (the search, which shows only what
+	// readers may see anyway).
+	public bool
+	query  []param // query parameters; path ones come from the path
 	// request and response name the schemas (see schemas) of the JSON body
 	// sent and of the success response; "" for none.
 	request, response string
@@ -63,9 +68,13 @@ type caller struct {
 
 // New builds the API. Article work goes through ed, which holds the
 // newsroom's rules; the API only translates. lib is the media library;
-// without it (nil) the media routes do not exist.
-func New(acc *accounts.Service, ed *editorial.Service, log *slog.Logger, lib *media.Service) *Server {
+// without it (nil) the media routes do not exist. opts add the rest
+// (WithSearch).
+func New(acc *accounts.Service, ed *editorial.Service, log *slog.Logger, lib *media.Service, opts ...Option) *Server {
 	s := &Server{accounts: acc, ed: ed, media: lib, log: log, mux: http.NewServeMux()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.addRoutes()
 	s.addMediaRoutes()
 	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
@@ -121,11 +130,30 @@ func (s *Server) addRoutes() {
 			"401": "no valid token", "403": "the token lacks the scope, or the caller's role does not allow the step", "404": "no such article",
 			"409": "the workflow refuses the step from the article's current status", "422": "the transition or time is not valid"},
 		handler: s.transition})
+
+	s.add(route{method: "GET", path: "/api/v1/articles/search", summary: "Search the articles the caller may edit, in every status", scope: "read",
+		query:    append(append([]param(nil), searchParams...), param{"status", "string", "only these workflow statuses (comma-separated or repeated)"}),
+		response: "NewsroomSearchResults", responses: map[string]string{"200": "one page of results", "401": "no valid token",
+			"403": "the token lacks the scope", "422": "a parameter is not valid", "503": "this server has no search index"},
+		handler: s.searchNewsroom})
+
+	// Search: public, what readers may see.
+	s.add(route{method: "GET", path: "/api/v1/search", summary: "Search the articles readers may see, in English and Chinese", public: true,
+		query: searchParams, response: "SearchResults",
+		responses: map[string]string{"200": "one page of results, best first (or newest first)", "422": "a parameter is not valid",
+			"503": "this server has no search index"},
+		handler: s.searchArticles})
 }
 
 func (s *Server) add(rt route) {
 	s.routes = append(s.routes, rt)
 	s.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
+		if rt.public {
+			if err := rt.handler(w, r, caller{}); err != nil {
+				s.fail(w, r, err)
+			}
+			return
+		}
 		if rt.ninjs {
 			w.Header().Add("Vary", "Accept")
 			switch format, err := requestedFormat(r); {

@@ -30,6 +30,9 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 			"security":    []any{map[string]any{"bearer": []string{}}},
 			"responses":   responses,
 		}
+		if rt.public {
+			op["security"] = []any{} // no token needed
+		}
 		if params := parameters(rt); len(params) > 0 {
 			op["parameters"] = params
 		}

@@ -12,18 +12,20 @@ import (
 // document derives each from the Go type the handlers encode or decode, so
 // the two cannot drift apart.
 var schemas = map[string]reflect.Type{
-	"Me":             reflect.TypeFor[meResponse](),
-	"ChannelList":    reflect.TypeFor[channelList](),
-	"Article":        reflect.TypeFor[articleJSON](),
-	"ArticleList":    reflect.TypeFor[articleList](),
-	"ArticleDraft":   reflect.TypeFor[draftFields](),
-	"ArticleReplace": reflect.TypeFor[replaceRequest](),
-	"ArticlePatch":   reflect.TypeFor[patchRequest](),
-	"Transition":     reflect.TypeFor[transitionRequest](),
-	"Problem":        reflect.TypeFor[problem](),
-	"Media":          reflect.TypeFor[mediaJSON](),
-	"MediaList":      reflect.TypeFor[mediaList](),
-	"MediaUpload":    reflect.TypeFor[mediaUpload](),
+	"Me":                    reflect.TypeFor[meResponse](),
+	"ChannelList":           reflect.TypeFor[channelList](),
+	"Article":               reflect.TypeFor[articleJSON](),
+	"ArticleList":           reflect.TypeFor[articleList](),
+	"ArticleDraft":          reflect.TypeFor[draftFields](),
+	"ArticleReplace":        reflect.TypeFor[replaceRequest](),
+	"ArticlePatch":          reflect.TypeFor[patchRequest](),
+	"Transition":            reflect.TypeFor[transitionRequest](),
+	"Problem":               reflect.TypeFor[problem](),
+	"Media":                 reflect.TypeFor[mediaJSON](),
+	"MediaList":             reflect.TypeFor[mediaList](),
+	"MediaUpload":           reflect.TypeFor[mediaUpload](),
+	"SearchResults":         reflect.TypeFor[searchResults](),
+	"NewsroomSearchResults": reflect.TypeFor[newsroomResults](),
 }
 
 // enums are the value lists a field names with the tag enum:"NAME".

@@ -63,3 +63,14 @@ func isTerminal(w io.Writer) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
+
+// advance records n finished items at once (a batch); line is printed
+// unless a bar is shown.
+func (p *progress) advance(n int, line string) {
+	p.n += n
+	if p.bar != nil {
+		p.bar.Add(n)
+		return
+	}
+	fmt.Fprintf(p.w, "[%d/%d] %s\n", p.n, p.total, line)
+}

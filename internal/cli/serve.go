@@ -26,6 +26,7 @@ import (
 	"newsdesk/internal/media"
 	"newsdesk/internal/metrics"
 	"newsdesk/internal/pagecache"
+	"newsdesk/internal/search"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
@@ -87,6 +88,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 			return err
 		}
 	}
+	index, err := search.Open(cfg.Index)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
 	// One base URL for every absolute link the portal, the API and the
 	// notifier write: never the request's Host, which a reader could forge
 	// into a cached page.
@@ -96,7 +102,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		m = metrics.New()
 	}
 	siteOpts := site.Options{Store: s, Log: log, Now: time.Now, Dev: cfg.Dev, TrustedProxies: cfg.TrustedProxies(),
-		BaseURL: base}
+		BaseURL: base, Search: index}
 	if !cfg.Dev { // in development templates change under the cache's feet
 		siteOpts.Cache = &pagecache.Options{}
 		if m != nil {
@@ -126,7 +132,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	if err != nil {
 		return err
 	}
-	apiServer := api.New(acc, ed, log, lib)
+	apiServer := api.New(acc, ed, log, lib, api.WithSearch(index))
 	apiServer.BaseURL = base
 	limitedPortal, limitedAPI, stopLimits := withLimits(ctx, cfg, s, log, portal, apiServer)
 	defer stopLimits()
@@ -194,6 +200,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 		(&jobs.Statistics{Store: s, Log: log.With("job", "statistics")}).Run(clockCtx)
 	}()
 	defer func() { stopClock(); <-statsDone }()
+	// The search indexer follows the change log (catching up first) and
+	// picks up an index rebuilt by newsdesk reindex.
+	indexCtx, stopIndexer := context.WithCancel(ctx)
+	indexerDone := make(chan struct{})
+	go func() {
+		defer close(indexerDone)
+		(&search.Indexer{Store: s, Index: index, Log: log.With("job", "search-indexer")}).Run(indexCtx)
+	}()
+	defer func() { stopIndexer(); <-indexerDone }()
 	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {
 		return err
 	}

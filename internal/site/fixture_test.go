@@ -10,9 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"newsdesk/internal/accounts"
+	"newsdesk/internal/api"
+	"newsdesk/internal/auth"
+	"newsdesk/internal/editorial"
 	"newsdesk/internal/ingest"
+	"newsdesk/internal/jobs"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/media"
 	"newsdesk/internal/pagecache"
+	"newsdesk/internal/search"
 	"newsdesk/internal/site"
 	"newsdesk/internal/sitefile"
 	"newsdesk/internal/store"
@@ -44,6 +51,26 @@ type portal struct {
 	store    *store.Store
 	clock    *clock
 	importer *ingest.Importer
+	// indexer feeds the portal's search index; pages that search call
+	// searchUpToDate first, as a node's indexer would have by then.
+	indexer *search.Indexer
+	// api is the JSON API over the same database and index, for the rows
+	// of the visibility table that read it.
+	api *httptest.Server
+}
+
+// searchUpToDate brings the search index to where a running node's would
+// be at the portal's time: the publish clock logs the articles that fell
+// due, and the indexer applies the change log.
+func (p *portal) searchUpToDate(t testing.TB) {
+	t.Helper()
+	clk := &jobs.PublishClock{Store: p.store, Now: p.clock.Now, Log: slog.New(slog.DiscardHandler)}
+	if _, err := clk.RunOnce(context.Background()); err != nil {
+		t.Fatalf("publish clock: %v", err)
+	}
+	if _, err := p.indexer.CatchUp(context.Background()); err != nil {
+		t.Fatalf("search index catch-up: %v", err)
+	}
 }
 
 func newPortal(t testing.TB, dialect string) *portal {
@@ -81,7 +108,12 @@ func newPortalWith(t testing.TB, dialect string, cache *pagecache.Options) *port
 			t.Fatalf("import %s: %v", name, r.Err)
 		}
 	}
-	srv, err := site.New(site.Options{Store: s, Now: clk.Now, Log: slog.New(slog.DiscardHandler), Cache: cache})
+	idx, err := search.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	srv, err := site.New(site.Options{Store: s, Now: clk.Now, Log: slog.New(slog.DiscardHandler), Search: idx, Cache: cache})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +135,13 @@ func newPortalWith(t testing.TB, dialect string, cache *pagecache.Options) *port
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &portal{srv: ts, store: s, clock: clk, importer: im}
+	discard := slog.New(slog.DiscardHandler)
+	apiSrv := httptest.NewServer(api.New(&accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: clk.Now, Log: discard},
+		&editorial.Service{Store: s, Sanitizer: san, Now: clk.Now, Log: discard}, discard, media.New(s, t.TempDir(), discard), api.WithSearch(idx)))
+	t.Cleanup(apiSrv.Close)
+	p := &portal{srv: ts, store: s, clock: clk, importer: im, indexer: &search.Indexer{Store: s, Index: idx}, api: apiSrv}
+	p.searchUpToDate(t)
+	return p
 }
 
 // importJSON imports one ninjs document given as a string.

@@ -103,6 +103,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 	if rest == "" {
 		return s.home(w, r, f, lang)
 	}
+	if rest == openSearchName {
+		return s.openSearch(w, r, f, lang)
+	}
 	first, _, _ := strings.Cut(rest, "/")
 	if news.IsReservedSlug(first) {
 		// The portal's own pages come before any channel or page lookup:

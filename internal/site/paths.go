@@ -66,6 +66,9 @@ func (s *Server) Paths(ctx context.Context, now time.Time, yield func(Target) er
 		if err := emit(dir+"corrections/", true); err != nil {
 			return err
 		}
+		if err := emit(dir+"opensearch.xml", false); err != nil {
+			return err
+		}
 		for _, pg := range f.pages {
 			if err := emit(dir+pg.Slug+"/", false); err != nil {
 				return err

@@ -10,7 +10,7 @@ import (
 )
 
 // pageTemplates are the templates that render a whole page inside layout.html.
-var pageTemplates = []string{"home", "listing", "article", "page", "corrections", "error"}
+var pageTemplates = []string{"home", "listing", "article", "page", "corrections", "error", "search"}
 
 // renderer holds the parsed templates. In dev mode it parses them again on
 // every render so edits show at once.

@@ -26,6 +26,19 @@ func (s *Server) reserved(w http.ResponseWriter, r *http.Request, f frame, lang,
 		return news.ErrNotFound
 	}
 	switch first {
+	case "search":
+		switch tail {
+		case "":
+			return s.searchPage(w, r, f, lang)
+		case "/":
+			// /en/search/?q=x is a slip for /en/search?q=x.
+			u := "/" + lang + "/search"
+			if r.URL.RawQuery != "" {
+				u += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, u, http.StatusMovedPermanently)
+			return nil
+		}
 	case "corrections":
 		switch tail {
 		case "/":

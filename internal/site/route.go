@@ -29,6 +29,8 @@ func RouteOf(r *http.Request) string {
 	switch {
 	case last == "feed.xml" || last == "atom.xml" || last == "feed.json":
 		return "feed"
+	case last == "opensearch.xml":
+		return "search"
 	case len(segs) == 1:
 		return "home"
 	}

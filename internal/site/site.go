@@ -16,6 +16,7 @@ import (
 	"newsdesk/internal/markup"
 	"newsdesk/internal/news"
 	"newsdesk/internal/pagecache"
+	"newsdesk/internal/search"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
 )
@@ -48,6 +49,9 @@ type Options struct {
 	// Cache, when set, keeps rendered pages in memory (see Server.Cache and
 	// FollowChanges, which must then run to keep them current).
 	Cache *pagecache.Options
+	// Search is the node's search index; without it /{lang}/search is not
+	// found.
+	Search *search.Index
 }
 
 // Server is the public portal as an http.Handler.
@@ -58,6 +62,7 @@ type Server struct {
 	render    *renderer
 	assets    *web.Assets
 	sanitizer *markup.Sanitizer
+	search    *search.Index
 	trusted   []netip.Prefix
 	base      string // Options.BaseURL without a trailing slash
 	// sitemapURLs is Options.SitemapURLs.
@@ -110,7 +115,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
 		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies, base: strings.TrimSuffix(opts.BaseURL, "/"),
-		sitemapURLs: opts.SitemapURLs}
+		sitemapURLs: opts.SitemapURLs, search: opts.Search}
 	var h http.Handler = s.routes()
 	if opts.Cache != nil {
 		s.cache = pagecache.New(h, *opts.Cache)

@@ -62,6 +62,7 @@ type pageData struct {
 	Page    *pageView
 	Error   *errorView
 	Notices *noticesView
+	Search  *searchView
 }
 
 type articleItem struct {

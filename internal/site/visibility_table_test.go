@@ -3,7 +3,9 @@ package site_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -54,6 +56,27 @@ func links(r response, s subject) bool {
 	return r.status == 200 && strings.Contains(r.body, href(s.URL))
 }
 
+// getURL fetches an absolute URL.
+func getURL(t *testing.T, u string) response {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+// firstWord is the first word of s: a broad query the subject matches.
+func firstWord(s string) string {
+	w, _, _ := strings.Cut(s, " ")
+	return w
+}
+
 // ancestor is the channel depth levels down from the top of path.
 func ancestor(path string, depth int) string {
 	segs := strings.Split(path, "/")
@@ -102,6 +125,20 @@ var readerSurfaces = []surface{
 	}, present: func(r response, s subject) bool {
 		return r.status == 200 && strings.Contains(r.body, `"value": "`+s.Headline+`"`)
 	}, emptyStatus: 404},
+	{name: "search page", fetch: func(t *testing.T, p *portal, s subject) response {
+		p.searchUpToDate(t)
+		return get(t, p, "/"+s.Language+"/search?q="+url.QueryEscape(s.Headline))
+	}, present: links, emptyStatus: 200},
+	{name: "search page, any language, newest first", fetch: func(t *testing.T, p *portal, s subject) response {
+		p.searchUpToDate(t)
+		return get(t, p, "/"+s.Language+"/search?language=any&sort=newest&q="+url.QueryEscape(firstWord(s.Headline)))
+	}, present: links, emptyStatus: 200},
+	{name: "API search", fetch: func(t *testing.T, p *portal, s subject) response {
+		p.searchUpToDate(t)
+		return getURL(t, p.api.URL+"/api/v1/search?q="+url.QueryEscape(s.Headline))
+	}, present: func(r response, s subject) bool {
+		return r.status == 200 && strings.Contains(r.body, fmt.Sprintf(`"id":%d,`, s.ID))
+	}, emptyStatus: 200},
 	{name: "static export", fetch: exportedFile, emptyStatus: 404,
 		present: func(r response, s subject) bool {
 			return r.status == 200 && strings.Contains(r.body, "<h1>"+s.Headline+"</h1>")

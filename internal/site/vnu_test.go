@@ -146,7 +146,14 @@ func TestHTMLValidity(t *testing.T) {
 		{"zh-preview", extra["zh-preview"], 200},
 		{"en-article-media", extra["en-media"], 200},
 		{"zh-article-media", extra["zh-media"], 200},
+		{"en-search-form", "/en/search", 200},
+		{"en-search-results", "/en/search?q=probe&language=any&sort=newest", 200},
+		{"en-search-none", "/en/search?q=nothing-matches-this&channel=news&from=2020-01-01", 200},
+		{"en-search-absurd", "/en/search?q=%FF%ED%A0%80*%00&from=x", 200},
+		{"zh-search-results", "/zh/search?q=%E4%B9%A0%E8%BF%91%E5%B9%B3", 200},
+		{"zh-search-none", "/zh/search?q=%E8%83%BD%E6%BA%90", 200},
 	}
+	p.searchUpToDate(t)
 	dir := t.TempDir()
 	source := map[string]string{} // file name → what it holds
 	var files []string
