@@ -150,11 +150,13 @@ func TestIncrementalExportOfAnEdit(t *testing.T) {
 		run(t, nil, "export", "static", dir, "--base-url", "https://news.example.org/", "--db", db).expect(t, 0, nil, nil)
 		listing := filepath.Join(dir, "en", "news", "world")
 		files := map[string]string{
-			"page 1": filepath.Join(listing, "index.html"),
-			"page 2": filepath.Join(listing, "page", "2", "index.html"),
-			"page 3": filepath.Join(listing, "page", "3", "index.html"),
-			"tag 3":  filepath.Join(dir, "en", "tags", "world", "page", "3", "index.html"),
-			"tag 1":  filepath.Join(dir, "en", "tags", "world", "index.html"),
+			"page 1":        filepath.Join(listing, "index.html"),
+			"page 2":        filepath.Join(listing, "page", "2", "index.html"),
+			"page 3":        filepath.Join(listing, "page", "3", "index.html"),
+			"tag 3":         filepath.Join(dir, "en", "tags", "world", "page", "3", "index.html"),
+			"tag 1":         filepath.Join(dir, "en", "tags", "world", "index.html"),
+			"month sitemap": filepath.Join(dir, "sitemaps", oldest.ReleaseAt.UTC().Format("2006-01")+".xml"),
+			"other listing": filepath.Join(dir, "en", "news", "china", "index.html"),
 		}
 		past := time.Now().Add(-time.Hour)
 		for name, f := range files {
@@ -169,7 +171,8 @@ func TestIncrementalExportOfAnEdit(t *testing.T) {
 		}
 		r := run(t, nil, "export", "static", dir, "--incremental", "--base-url", "https://news.example.org/", "--db", db)
 		r.expect(t, 0, []string{"(incremental)"}, nil)
-		for name, want := range map[string]bool{"page 1": false, "page 2": false, "page 3": true, "tag 3": true, "tag 1": false} {
+		for name, want := range map[string]bool{"page 1": false, "page 2": false, "page 3": true, "tag 3": true, "tag 1": false,
+			"month sitemap": true, "other listing": false} {
 			info, err := os.Stat(files[name])
 			if err != nil {
 				t.Fatal(err)

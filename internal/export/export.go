@@ -392,7 +392,7 @@ func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu
 			removeLaterPages(tree, decoded, pageOf(j.query))
 		}
 	}
-	if strings.HasPrefix(j.path, "/sitemap") && strings.Contains(res.Header.Get("Content-Type"), "xml") {
+	if j.paged && strings.HasPrefix(j.path, "/sitemap") && strings.Contains(res.Header.Get("Content-Type"), "xml") {
 		for _, m := range sitemapLoc.FindAllSubmatch(body, -1) {
 			u, err := url.Parse(html.UnescapeString(string(m[1])))
 			if err == nil && u.Host == e.Base.Host && strings.HasSuffix(u.Path, ".xml") && u.Path != j.path {

@@ -2,7 +2,9 @@ package site
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +18,8 @@ type Target struct {
 	// Query selects a later page of a listing ("page=3"); "" is page 1.
 	Query string
 	// Paged marks a listing: its further pages are found by following its
-	// rel="next" link, as a reader would.
+	// rel="next" link, as a reader would (for the sitemap index: the
+	// sitemaps it lists).
 	Paged bool
 }
 
@@ -42,10 +45,14 @@ func (s *Server) Paths(ctx context.Context, now time.Time, yield func(Target) er
 		}
 		return nil
 	}
-	for _, p := range []string{"/", "/robots.txt", "/sitemap.xml"} {
+	for _, p := range []string{"/", "/robots.txt"} {
 		if err := emit(p, false); err != nil {
 			return err
 		}
+	}
+	// The index leads to every sitemap (followed like a listing's pages).
+	if err := emit("/sitemap.xml", true); err != nil {
+		return err
 	}
 	if err := feeds("/"); err != nil {
 		return err
@@ -138,6 +145,13 @@ func (s *Server) ExportTargets(ctx context.Context, c store.Change, now time.Tim
 	if err != nil || all {
 		return nil, nil, all, err
 	}
+	// The sitemaps the article is listed in, rather than all of them.
+	if sm, ok, err := s.sitemapTargets(ctx, c, now); err != nil {
+		return nil, nil, false, err
+	} else if ok {
+		targets = append(targets, sm...)
+		prefixes = slices.DeleteFunc(prefixes, func(p string) bool { return p == "/sitemap" })
+	}
 	still := (c.Kind == news.ChangeUpdate || c.Kind == news.ChangeCorrect) && c.Details["from_path"] == "" && c.Details["from_tags"] == ""
 	var a news.Article
 	if still {
@@ -204,4 +218,34 @@ func escapeTagPath(p string) string {
 		return tagURL(segs[0], strings.TrimSuffix(segs[2], "/"))
 	}
 	return p
+}
+
+// sitemapTargets lists the sitemap files a change to an article touches:
+// the index, the Google News sitemap and the part of the article's month
+// that lists it (and the later parts, which shift when an article arrives
+// or leaves). ok is false when the article is gone.
+func (s *Server) sitemapTargets(ctx context.Context, c store.Change, now time.Time) ([]Target, bool, error) {
+	a, err := s.store.ArticleByID(ctx, c.ArticleID)
+	if errors.Is(err, news.ErrNotFound) || (err == nil && a.ReleaseAt.IsZero()) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	rank, total, err := s.store.SitemapRank(ctx, a, now)
+	if err != nil {
+		return nil, false, err
+	}
+	out := []Target{{Path: "/sitemap.xml"}, {Path: "/sitemaps/" + newsSitemap}}
+	r := a.ReleaseAt.UTC()
+	first, last := rank/s.sitemapURLs+1, max(total-1, rank)/s.sitemapURLs+1
+	if c.Kind == news.ChangeUpdate || c.Kind == news.ChangeCorrect {
+		last = first // an edit moves nothing
+	} else {
+		last++ // a departure may empty the last part, which then goes
+	}
+	for part := first; part <= last; part++ {
+		out = append(out, Target{Path: "/sitemaps/" + sitemapName(r.Year(), int(r.Month()), part)})
+	}
+	return out, true, nil
 }

@@ -170,3 +170,19 @@ func (q *queries) SitemapArticles(ctx context.Context, year, month, offset, limi
 	}
 	return list, nil
 }
+
+// SitemapRank places an article in its month's sitemap: how many listed
+// visible articles of that month (UTC) come before it (release time, then
+// id, as SitemapArticles orders them), and how many the month has.
+func (q *queries) SitemapRank(ctx context.Context, a news.Article, now time.Time) (rank, total int, err error) {
+	r := a.ReleaseAt.UTC()
+	from := time.Date(r.Year(), r.Month(), 1, 0, 0, 0, 0, time.UTC)
+	err = q.q.QueryRowContext(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN a.release_at < $4 OR (a.release_at = $4 AND a.id < $5) THEN 1 ELSE 0 END), 0), COUNT(*)
+		FROM articles a WHERE`+visibleAt+listed+` AND a.release_at >= $2 AND a.release_at < $3`,
+		now.UTC(), from, from.AddDate(0, 1, 0), r, a.ID).Scan(&rank, &total)
+	if err != nil {
+		return 0, 0, fmt.Errorf("sitemap rank of article %d: %w", a.ID, err)
+	}
+	return rank, total, nil
+}
