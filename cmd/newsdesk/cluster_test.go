@@ -321,7 +321,10 @@ func TestClusterCacheInvalidation(t *testing.T) {
 	for _, nd := range nodes {
 		surfaces := map[string]func() bool{
 			"page": func() bool { code, _ := get(t, nd.url+fresh.Path(c.loc)[1:]); return code == 200 },
-			"feed": func() bool { _, body := get(t, nd.url+"en/feed.xml"); return strings.Contains(body, "Turbine halls reopen") },
+			"feed": func() bool {
+				_, body := get(t, nd.url+"en/feed.xml")
+				return strings.Contains(body, "Turbine halls reopen")
+			},
 			"search": func() bool {
 				_, body := get(t, nd.url+"en/search?q=turbine+halls")
 				return strings.Contains(body, fresh.Path(c.loc))
