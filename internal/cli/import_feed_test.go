@@ -10,7 +10,7 @@ import (
 	"newsdesk/internal/news"
 )
 
-const sharedFeeds = "../../../shared/testdata/feeds/gofeed/testdata"
+const sharedFeeds = "../../testdata/feeds/gofeed/testdata"
 
 func TestImportFeedFile(t *testing.T) {
 	each(t, func(t *testing.T, db string) {

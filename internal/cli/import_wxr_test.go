@@ -14,7 +14,7 @@ import (
 	"newsdesk/internal/news"
 )
 
-const sharedWXR = "../../../shared/testdata/wordpress-wxr"
+const sharedWXR = "../../testdata/wordpress-wxr"
 
 func TestImportWXR(t *testing.T) {
 	each(t, func(t *testing.T, db string) {

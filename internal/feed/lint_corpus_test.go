@@ -8,10 +8,9 @@ import (
 	"testing"
 )
 
-// validatorDirs are where the W3C feed validator's test cases may be (see
-// their SOURCE.md): copied into the repository, or the shared test
-// material beside it.
-var validatorDirs = []string{"../../testdata/feeds/feedvalidator", "../../../shared/testdata/feeds/feedvalidator"}
+// validatorDirs are where the W3C feed validator's test cases are (copied
+// into the repository with their SOURCE.md).
+var validatorDirs = []string{"../../testdata/feeds/feedvalidator"}
 
 // lintClasses are the validator message classes Lint implements, for the
 // formats Newsdesk writes.

@@ -17,7 +17,7 @@ import (
 	"newsdesk/internal/markup"
 )
 
-const sharedFeeds = "../../../shared/testdata/feeds"
+const sharedFeeds = "../../testdata/feeds"
 
 // parseWithin parses data in a goroutine and fails the test if it takes
 // longer than limit: no fixture may hang the parser. A panic is reported

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-const sharedWXR = "../../../shared/testdata/wordpress-wxr"
+const sharedWXR = "../../testdata/wordpress-wxr"
 
 const wxrHead = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/"

@@ -183,7 +183,7 @@ func TestFeedRefusedItemsChangeNothing(t *testing.T) {
 // titles, summaries and content) through the wire import path, and checks
 // every stored body as a browser would parse it.
 func TestFeedparserSanitizeCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../../../shared/testdata/feeds/feedparser/tests/wellformed/sanitize/*.xml")
+	files, _ := filepath.Glob("../../testdata/feeds/feedparser/tests/wellformed/sanitize/*.xml")
 	if len(files) < 700 {
 		t.Fatalf("found %d sanitizer cases", len(files))
 	}

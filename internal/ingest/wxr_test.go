@@ -21,7 +21,7 @@ import (
 	"newsdesk/internal/store/storetest"
 )
 
-const wxrDir = "../../../shared/testdata/wordpress-wxr"
+const wxrDir = "../../testdata/wordpress-wxr"
 
 // refusedWXR are the files that must be refused whole, with the line.
 var refusedWXR = map[string]string{

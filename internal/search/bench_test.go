@@ -29,7 +29,7 @@ import (
 	"newsdesk/internal/store/storetest"
 )
 
-const benchData = "/work/shared/testdata"
+const benchData = "../../testdata"
 
 // benchPools are sentences per language from the shared corpora.
 type benchPools struct{ en, zh []string }

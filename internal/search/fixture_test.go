@@ -22,7 +22,7 @@ import (
 
 const (
 	repoRoot   = "../.."
-	sharedData = "/work/shared/testdata"
+	sharedData = "../../testdata"
 )
 
 // corpusDoc is one real article of the shared test material.

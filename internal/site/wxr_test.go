@@ -18,7 +18,7 @@ import (
 	"newsdesk/internal/store/storetest"
 )
 
-const themeData = "../../../shared/testdata/wordpress-wxr/theme-test-data/64-block-test-data.xml"
+const themeData = "../../testdata/wordpress-wxr/theme-test-data/64-block-test-data.xml"
 
 // importTheme imports WordPress's block theme test data under news/world.
 func importTheme(t *testing.T, p *portal) feed.WXR {
