@@ -11,11 +11,13 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
 	"newsdesk/internal/news"
 	"newsdesk/internal/sitefile"
@@ -28,7 +30,14 @@ func main() {
 	pathsFile := flag.String("paths", "", "write every article's public path to `FILE`, one a line")
 	n := flag.Int("n", 10000, "articles")
 	siteFile := flag.String("site", "testdata/seed/seed-site.json", "site file to apply first")
+	edit := flag.Int("edit", -1, "instead of generating, edit generated article `N` (its headline), as an editor would")
 	flag.Parse()
+	if *edit >= 0 {
+		if err := editOne(*db, *edit); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *db == "" {
 		log.Fatal("usage: exportgen -db URL [-hugo DIR] [-paths FILE] [-n N]")
 	}
@@ -174,4 +183,28 @@ disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
 		}
 	}
 	return os.WriteFile(filepath.Join(dir, "content", "en", "_index.md"), []byte("---\ntitle: \"English\"\nurl: \"/en/\"\n---\n"), 0o644)
+}
+
+// editOne changes the headline of generated article n through the
+// editorial service, as the newsroom would, so the change log says so.
+func editOne(db string, n int) error {
+	ctx := context.Background()
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	a, err := s.ArticleByURI(ctx, fmt.Sprintf("urn:bench:%d", n))
+	if err != nil {
+		return err
+	}
+	chief := news.User{Email: fmt.Sprintf("bench-%d@example.org", time.Now().UnixNano()), Name: "Bench", Status: news.UserActive,
+		Grants: []news.Grant{{Role: news.RoleChiefEditor}}}
+	if chief.ID, err = s.CreateUser(ctx, chief, time.Now()); err != nil {
+		return err
+	}
+	ed := &editorial.Service{Store: s, Sanitizer: markup.NewSanitizer(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+	_, err = ed.Save(ctx, chief, "", a.ID, a.Version, editorial.Draft{Language: a.Language, Channel: a.ChannelPath,
+		Headline: a.Headline + " (updated)", Summary: a.Summary, BodyHTML: a.BodyHTML, Source: a.Source, Editor: a.Editor, Tags: a.Tags}, false)
+	return err
 }

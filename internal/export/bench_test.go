@@ -3,6 +3,8 @@ package export_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,7 +19,11 @@ import (
 // compares whole runs against Hugo.
 func BenchmarkFullExport(b *testing.B) {
 	f := newFixtureTB(b, "sqlite")
-	fillArticles(b, f.store, 2000)
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("NEWSDESK_BENCH_ARTICLES")); err == nil && v > 0 {
+		n = v
+	}
+	fillArticles(b, f.store, n)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		dir := filepath.Join(b.TempDir(), fmt.Sprint("site", i))
