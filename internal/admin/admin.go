@@ -17,6 +17,7 @@ import (
 	"newsdesk/internal/markup"
 	"newsdesk/internal/media"
 	"newsdesk/internal/news"
+	"newsdesk/internal/search"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
 )
@@ -52,6 +53,9 @@ type Options struct {
 	// PollWire polls one wire source at once and words the outcome (the
 	// wire poller's PollNowSummary); nil hides the "poll now" buttons.
 	PollWire func(ctx context.Context, id int64) (string, error)
+	// Search, when set, lets the article list search every status's text
+	// (the newsroom's own search; readers' is on the portal).
+	Search *search.Index
 	// Media is the media library; without it the library pages and the
 	// editor's image and download choices are left out.
 	Media *media.Service
@@ -71,6 +75,7 @@ type Server struct {
 	previewLink PreviewLinker
 	pollWireNow func(ctx context.Context, id int64) (string, error)
 	media       *media.Service
+	search      *search.Index // nil: the article list filters without text search
 	render      *renderer
 	assets      *web.Assets
 	handler     http.Handler
@@ -111,7 +116,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, accounts: opts.Accounts, san: opts.Sanitizer, log: opts.Log, now: opts.Now,
 		trusted: opts.TrustedProxies, render: r, assets: assets, editorial: opts.Editorial, preview: opts.Preview, previewLink: opts.PreviewLink,
-		pollWireNow: opts.PollWire, media: opts.Media}
+		pollWireNow: opts.PollWire, media: opts.Media, search: opts.Search}
 	s.sessions = newSessionManager(opts.Store, opts.IdleTimeout, opts.Lifetime, s.now)
 	s.handler = s.routes()
 	return s, nil

@@ -13,6 +13,7 @@ import (
 
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/news"
+	"newsdesk/internal/search"
 	"newsdesk/internal/store"
 	"newsdesk/internal/web"
 )
@@ -60,11 +61,15 @@ type option struct {
 type articlesData struct {
 	Statuses, Channels, Languages []option
 	Mine                          bool
-	Rows                          []articleRow
-	Filtered                      bool
-	CanCreate                     bool
-	Prev, Next                    string
-	Page                          int
+	// Query is the text searched for (all statuses, where the user may
+	// edit); CanSearch says whether this server has a search index.
+	Query      string
+	CanSearch  bool
+	Rows       []articleRow
+	Filtered   bool
+	CanCreate  bool
+	Prev, Next string
+	Page       int
 }
 
 type articleRow struct {
@@ -103,7 +108,8 @@ func (s *Server) articlesPage(w http.ResponseWriter, r *http.Request) error {
 		d.Page = n
 	}
 	nq.Offset = (d.Page - 1) * articlesPerPage
-	d.Filtered = nq.Status != "" || nq.Channel != "" || nq.Language != "" || d.Mine
+	d.Query, d.CanSearch = strings.TrimSpace(q.Get("q")), s.search != nil
+	d.Filtered = nq.Status != "" || nq.Channel != "" || nq.Language != "" || d.Mine || d.Query != ""
 
 	d.Statuses = []option{{Value: "", Label: p.L["all_statuses"]}}
 	for _, st := range articleStatuses {
@@ -121,7 +127,13 @@ func (s *Server) articlesPage(w http.ResponseWriter, r *http.Request) error {
 		d.Languages = append(d.Languages, option{Value: l, Label: p.L["lang_"+l], Selected: l == nq.Language})
 	}
 
-	list, total, err := s.store.NewsroomArticles(ctx, nq)
+	var list []news.Article
+	var total int
+	if d.Query != "" && s.search != nil {
+		list, total, err = s.searchArticles(ctx, u, d.Query, nq)
+	} else {
+		list, total, err = s.store.NewsroomArticles(ctx, nq)
+	}
 	if err != nil {
 		return err
 	}
@@ -139,7 +151,7 @@ func (s *Server) articlesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := func(n int) string {
 		v := url.Values{}
-		for _, k := range []string{"status", "channel", "language", "mine"} {
+		for _, k := range []string{"q", "status", "channel", "language", "mine"} {
 			if x := q.Get(k); x != "" {
 				v.Set(k, x)
 			}
@@ -602,4 +614,40 @@ func (s *Server) editorAssets() (scripts, styles bool) {
 		return true
 	}
 	return have("vendor/quill/quill.js", "editor.js"), have("vendor/quill/quill.snow.css", "editor.css")
+}
+
+// searchArticles finds the articles whose text matches query among those u
+// may edit, in every status (or the filter's), best match first.
+func (s *Server) searchArticles(ctx context.Context, u news.User, query string, nq store.NewsroomQuery) ([]news.Article, int, error) {
+	req := search.Request{Query: search.Parse(query), Language: nq.Language, Channel: nq.Channel, Offset: nq.Offset, Limit: nq.Limit, Now: s.now()}
+	if nq.Status != "" {
+		req.Statuses = []news.Status{nq.Status}
+	}
+	for _, r := range news.EditReach(u, nq.Channel) {
+		if nq.AuthorID != 0 && r.AuthorID == 0 {
+			r.AuthorID = nq.AuthorID // "only mine"
+		}
+		req.Reach = append(req.Reach, search.Reach{Channel: r.Channel, AuthorID: r.AuthorID})
+	}
+	if req.Query.Empty() || len(req.Reach) == 0 {
+		return nil, 0, nil
+	}
+	found, err := s.search.Newsroom(ctx, req)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]news.Article, 0, len(found.Hits))
+	total := found.Total
+	for _, h := range found.Hits {
+		a, err := s.store.ArticleByID(ctx, h.ID)
+		if errors.Is(err, news.ErrNotFound) {
+			total-- // deleted since it was indexed
+			continue
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, a)
+	}
+	return out, total, nil
 }

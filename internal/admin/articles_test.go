@@ -626,3 +626,43 @@ func TestArticleListFilters(t *testing.T) {
 	mgWant(t, "list in Chinese", func() page { b.get("/admin/lang/zh"); return b.get("/admin/articles") }(), http.StatusOK,
 		"<h1>文章</h1>", "草稿", "全部状态")
 }
+
+// TestArticleListSearch: the newsroom's search finds words in the text of
+// articles in any status, only where the user may edit them, and keeps the
+// other filters.
+func TestArticleListSearch(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			n := newNewsroom(t, dialect)
+			n.addUser(t, "dan@example.org", "Dan", news.Grant{Role: news.RoleChiefEditor})
+			n.addUser(t, "cora@example.org", "Cora", news.Grant{Role: news.RoleContributor, Channel: "news/world"})
+			chief, contrib := n.browser(t), n.browser(t)
+			chief.signIn("dan@example.org")
+			contrib.signIn("cora@example.org")
+			arCreate(t, chief, arForm("Grid bulletin", "news/world", "en", "<p>The turbines at Dabancheng were serviced.</p>"))
+			arCreate(t, contrib, arForm("Cora's notes", "news/world", "en", "<p>More turbines are planned.</p>"))
+			arCreate(t, chief, arForm("风电简报", "policies", "zh", "<p>达坂城风电场的风机完成检修。</p>"))
+			n.indexNow(t)
+			for _, c := range []struct {
+				who       *browser
+				query     string
+				want, not []string
+			}{
+				{chief, "?q=turbines", []string{"Grid bulletin", "Cora's notes", `value="turbines"`}, []string{"风电简报", "Xi meets"}},
+				{chief, "?q=turbine&status=published", []string{"No article you can edit matches these filters."}, []string{"Grid bulletin"}},
+				{chief, "?q=%E9%A3%8E%E6%9C%BA", []string{"风电简报"}, []string{"Grid bulletin"}},
+				{chief, "?q=Lukashenko", []string{"Xi meets with Belarusian President Lukashenko"}, []string{"Grid bulletin"}},
+				{contrib, "?q=turbines", []string{"Cora's notes"}, []string{"Grid bulletin"}},
+				{chief, "?q=turbines&mine=1", []string{"Grid bulletin"}, []string{"Cora's notes"}},
+			} {
+				p := c.who.get("/admin/articles" + c.query)
+				mgWant(t, "search "+c.query, p, http.StatusOK, c.want...)
+				for _, not := range c.not {
+					if strings.Contains(p.body, not) {
+						t.Errorf("search %s shows %q", c.query, not)
+					}
+				}
+			}
+		})
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"newsdesk/internal/markup"
 	"newsdesk/internal/media"
 	"newsdesk/internal/news"
+	"newsdesk/internal/search"
 	"newsdesk/internal/site"
 	"newsdesk/internal/sitefile"
 	"newsdesk/internal/store"
@@ -61,6 +62,17 @@ type newsroom struct {
 	poller *wire.Poller
 	// media is the media library, its files in a temporary folder.
 	media *media.Service
+	// indexer keeps the newsroom's search index current (see indexNow).
+	indexer *search.Indexer
+}
+
+// indexNow brings the search index up to date with the database, as the
+// indexer in serve does within a second.
+func (n *newsroom) indexNow(t testing.TB) {
+	t.Helper()
+	if _, err := n.indexer.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func newNewsroom(t testing.TB, dialect string) *newsroom {
@@ -93,7 +105,12 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	poller := &wire.Poller{Store: s, Importer: im, Now: clk.Now, Log: log}
 	lib := media.New(s, t.TempDir(), log)
 	lib.Now = clk.Now
-	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed, PollWire: poller.PollNowSummary, Media: lib})
+	idx, err := search.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	nr, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: clk.Now, Editorial: ed, PollWire: poller.PollNowSummary, Media: lib, Search: idx})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +124,8 @@ func newNewsroom(t testing.TB, dialect string) *newsroom {
 	mux.Handle("/", portal)
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed, poller: poller, media: lib}
+	return &newsroom{srv: ts, store: s, accounts: acc, clock: clk, editorial: ed, poller: poller, media: lib,
+		indexer: &search.Indexer{Store: s, Index: idx, Log: log}}
 }
 
 // addUser creates an active user with testPassword and the given grants.

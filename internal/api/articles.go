@@ -176,61 +176,16 @@ func newsroomQuery(v url.Values) (store.NewsroomQuery, error) {
 	return q, bad.Err()
 }
 
-// reach is part of the newsroom where a user may edit articles: a channel
-// subtree ("" for all of it), and for contributors only their own articles.
-type reach struct {
-	channel string
-	author  int64 // 0: anyone's
-}
-
-// within reports whether channel path child lies in the subtree at parent.
-func within(parent, child string) bool { return news.Grant{Channel: parent}.Covers(child) }
-
-// editReach asks the domain, grant by grant, where u may edit articles, and
-// narrows that to the channel filter; reaches inside another are dropped.
-func editReach(u news.User, filter string) []reach {
-	var all []reach
-	for _, g := range u.Grants {
-		one := news.User{ID: u.ID, Status: u.Status, Grants: []news.Grant{g}}
-		r := reach{channel: g.Channel}
-		switch {
-		case one.May(news.ActionEditArticle, news.Target{Channel: g.Channel}): // someone else's article
-		case one.May(news.ActionEditArticle, news.Target{Channel: g.Channel, AuthorID: u.ID}):
-			r.author = u.ID
-		default:
-			continue
-		}
-		switch {
-		case within(r.channel, filter):
-			r.channel = filter
-		case within(filter, r.channel):
-		default:
-			continue // the filter is outside this grant
-		}
-		all = append(all, r)
-	}
-	var out []reach
-	for i, r := range all {
-		inside := slices.ContainsFunc(all, func(o reach) bool {
-			return o != r && within(o.channel, r.channel) && (o.author == 0 || o.author == r.author)
-		}) || slices.Contains(all[:i], r)
-		if !inside {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // editable lists the articles q selects that u may edit. One reach is one
 // query; several may overlap, and then the filtered list is walked and the
 // domain asked about each article.
 func (s *Server) editable(ctx context.Context, u news.User, q store.NewsroomQuery) ([]news.Article, int, error) {
-	reaches := editReach(u, q.Channel)
+	reaches := news.EditReach(u, q.Channel)
 	switch len(reaches) {
 	case 0:
 		return nil, 0, nil
 	case 1:
-		q.Channel, q.AuthorID = reaches[0].channel, reaches[0].author
+		q.Channel, q.AuthorID = reaches[0].Channel, reaches[0].AuthorID
 		return s.ed.Store.NewsroomArticles(ctx, q)
 	}
 	var out []news.Article

@@ -234,12 +234,12 @@ func (s *Server) searchNewsroom(w http.ResponseWriter, r *http.Request, c caller
 		return err
 	}
 	res := newsroomResults{Query: req.Query.String(), Page: page, PerPage: perPage, Results: []newsroomHit{}}
-	reaches := editReach(c.user, req.Channel)
+	reaches := news.EditReach(c.user, req.Channel)
 	if req.Query.Empty() || len(reaches) == 0 {
 		return writeJSON(w, http.StatusOK, res)
 	}
 	for _, re := range reaches {
-		req.Reach = append(req.Reach, search.Reach{Channel: re.channel, AuthorID: re.author})
+		req.Reach = append(req.Reach, search.Reach{Channel: re.Channel, AuthorID: re.AuthorID})
 	}
 	found, err := s.search.Newsroom(ctx, req)
 	if err != nil {

@@ -128,7 +128,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	}
 	poller := &wire.Poller{Store: s, Importer: &ingest.Importer{Store: s, Sanitizer: san, Now: time.Now}, Now: time.Now, Log: log.With("job", "wire-poller")}
 	newsroom, err := admin.New(admin.Options{Store: s, Accounts: acc, Sanitizer: san, Log: log, Now: time.Now, TrustedProxies: cfg.TrustedProxies(),
-		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink, Media: lib, PollWire: poller.PollNowSummary})
+		Editorial: ed, Preview: portal.Preview, PreviewLink: portal.PreviewLink, Media: lib, Search: index, PollWire: poller.PollNowSummary})
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ var allowedImports = map[string][]string{
 	"internal/demo":            {"internal/news", "internal/store", "internal/markup", "internal/feed", "internal/ingest", "internal/sitefile"},
 	"internal/auth":            {},
 	"internal/accounts":        {"internal/news", "internal/store", "internal/auth"},
-	"internal/admin":           {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/markup", "internal/sitefile", "internal/auth", "internal/editorial", "internal/media", "internal/fetch"},
+	"internal/admin":           {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/markup", "internal/sitefile", "internal/auth", "internal/editorial", "internal/media", "internal/fetch", "internal/search"},
 	"internal/api":             {"internal/news", "internal/store", "internal/web", "internal/accounts", "internal/editorial", "internal/media", "internal/feed", "internal/search"},
 	"internal/editorial":       {"internal/news", "internal/store", "internal/markup"},
 	"internal/jobs":            {"internal/news", "internal/store", "internal/feed"},
