@@ -49,6 +49,7 @@ func TestMetrics(t *testing.T) {
 		`newsdesk_page_cache_hits_total 2`,
 		`newsdesk_page_render_seconds_count`,
 		`newsdesk_page_cache_lag_changes 0`,
+		`newsdesk_search_index_lag_changes`,
 		`newsdesk_publish_overdue_seconds 0`,
 		`newsdesk_publish_delay_seconds_count`,
 		`go_goroutines`,

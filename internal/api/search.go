@@ -81,7 +81,11 @@ func (s *Server) searchArticles(w http.ResponseWriter, r *http.Request, _ caller
 	if err != nil {
 		return err
 	}
-	req, page, perPage, err := searchRequest(r.URL.Query(), site, s.ed.Now())
+	tree, err := s.ed.Store.Channels(ctx)
+	if err != nil {
+		return err
+	}
+	req, page, perPage, err := searchRequest(r.URL.Query(), site, tree, s.ed.Now())
 	if err != nil {
 		return err
 	}
@@ -113,9 +117,12 @@ func (s *Server) searchArticles(w http.ResponseWriter, r *http.Request, _ caller
 
 // searchRequest validates the search parameters: unlike the site, which
 // leaves out what it cannot read, the API answers 422 naming the parameter.
-func searchRequest(v url.Values, site news.Site, now time.Time) (search.Request, int, int, error) {
+func searchRequest(v url.Values, site news.Site, tree *news.ChannelTree, now time.Time) (search.Request, int, int, error) {
 	bad := &news.ValidationError{}
 	req := search.Request{Query: search.Parse(v.Get("q")), Now: now, Channel: strings.Trim(v.Get("channel"), "/"), Facets: true}
+	if _, ok := tree.ByPath(req.Channel); req.Channel != "" && !ok {
+		bad.Add("channel", "there is no channel %q", req.Channel)
+	}
 	switch l := v.Get("language"); {
 	case l == "" || l == "any":
 	case site.HasLanguage(l):
@@ -210,7 +217,11 @@ func (s *Server) searchNewsroom(w http.ResponseWriter, r *http.Request, c caller
 		return err
 	}
 	v := r.URL.Query()
-	req, page, perPage, err := searchRequest(v, site, s.ed.Now())
+	tree, err := s.ed.Store.Channels(ctx)
+	if err != nil {
+		return err
+	}
+	req, page, perPage, err := searchRequest(v, site, tree, s.ed.Now())
 	bad, _ := err.(*news.ValidationError)
 	if err != nil && bad == nil {
 		return err

@@ -96,6 +96,7 @@ func TestSearchAPI(t *testing.T) {
 				{"phrase out of order", "q=%22turbines+wind%22", 200, 0, nil},
 				{"operators only", "q=*+-+%22%22", 200, 0, []string{`"results":[]`}},
 				{"bad language", "q=x&language=fr", 422, 0, []string{`"field":"language"`}},
+				{"unknown channel", "q=x&channel=nope", 422, 0, []string{`"field":"channel"`, `there is no channel \"nope\"`}},
 				{"bad date", "q=x&from=yesterday", 422, 0, []string{`"field":"from"`}},
 				{"bad sort", "q=x&sort=random", 422, 0, []string{`"field":"sort"`}},
 				{"too deep", "q=x&page=100&per_page=50", 422, 0, []string{`"field":"page"`}},

@@ -115,6 +115,12 @@ func TestUserCommands(t *testing.T) {
 		if _, _, err := svc.Authenticate(ctx, plain); !errors.Is(err, accounts.ErrBadToken) {
 			t.Errorf("disabled Bob's token: %v", err)
 		}
+		run(t, nil, "user", "enable", "--db", db, "bob@example.org").expect(t, 0, []string{"user enable: bob@example.org is active\n"}, nil)
+		if u, _ := s.UserByEmail(ctx, "bob@example.org"); !u.Active() {
+			t.Error("user enable left Bob disabled")
+		}
+		run(t, nil, "user", "disable", "--db", db, "bob@example.org").expect(t, 0, nil, nil)
+		run(t, nil, "user", "enable", "--db", db, "nobody@example.org").expect(t, 1, nil, []string{"nobody@example.org"})
 		run(t, nil, "user", "disable", "--db", db, "ada@example.org").expect(t, 1, nil, []string{"last active site administrator"})
 		if u, _ := s.UserByEmail(ctx, "ada@example.org"); !u.Active() {
 			t.Error("the last administrator was disabled")
@@ -125,7 +131,7 @@ func TestUserCommands(t *testing.T) {
 		for _, e := range list {
 			actions[e.Action]++
 		}
-		if actions["user.create"] != 2 || actions["user.set-role"] != 1 || actions["token.create"] != 1 || actions["user.disable"] != 1 || actions["sign-in"] != 1 {
+		if actions["user.create"] != 2 || actions["user.set-role"] != 1 || actions["token.create"] != 1 || actions["user.disable"] != 2 || actions["user.enable"] != 1 || actions["sign-in"] != 1 {
 			t.Errorf("audit log by action: %v", actions)
 		}
 		for _, e := range list {
@@ -133,7 +139,7 @@ func TestUserCommands(t *testing.T) {
 				t.Errorf("%s logged as %q, want cli", e.Action, e.Actor)
 			}
 		}
-		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 7 entries, chain intact\n"}, nil)
+		run(t, nil, "audit", "verify", "--db", db).expect(t, 0, []string{"audit verify: 9 entries, chain intact\n"}, nil)
 	})
 }
 

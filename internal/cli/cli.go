@@ -41,7 +41,7 @@ func commands() []command {
 		{"migrate", "apply pending database migrations", runMigrate},
 		{"site", "site apply FILE: apply settings, channels and footer pages", runSite},
 		{"import", "import ninjs|feed|wxr [--channel PATH] FILE|DIR|URL...: import articles", runImport},
-		{"user", "user add|list|disable|set-role|reset-link: manage the newsroom's users", runUser},
+		{"user", "user add|list|disable|enable|set-role|reset-link: manage the newsroom's users", runUser},
 		{"token", "token add --email E --name N: make an API token (printed once)", runToken},
 		{"audit", "audit verify: check the audit log's hash chain", runAudit},
 		{"export", "export static DIR [--base-url URL] [--incremental]: write the public site as files", runExport},

@@ -166,7 +166,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	clock := &jobs.PublishClock{Store: s, Now: time.Now, Log: log.With("job", "publish-clock")}
 	if m != nil {
 		clock.Published = m.ObservePublish
-		stopMetrics, err := serveMetrics(ctx, cfg.MetricsAddr, m, s, portal, log)
+		stopMetrics, err := serveMetrics(ctx, cfg.MetricsAddr, m, s, portal, index, log)
 		if err != nil {
 			return err
 		}

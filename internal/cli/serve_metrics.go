@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"newsdesk/internal/metrics"
+	"newsdesk/internal/search"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 )
@@ -41,7 +42,15 @@ func routeOf(prefix string) func(*http.Request) string {
 
 // serveMetrics registers what is read at scrape time and serves /metrics on
 // its own address, away from readers. It returns the function that stops it.
-func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, s *store.Store, portal *site.Server, log *slog.Logger) (stop func(), err error) {
+func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, s *store.Store, portal *site.Server, index *search.Index, log *slog.Logger) (stop func(), err error) {
+	m.GaugeFunc("newsdesk_search_index_lag_changes", "Change-log entries this node's search index has not applied yet (-1: not built).", func() float64 {
+		seq, built, err := index.Seq()
+		last, lerr := s.LastChange(ctx)
+		if err != nil || lerr != nil || !built {
+			return -1
+		}
+		return float64(max(last-seq, 0))
+	})
 	if c := portal.Cache(); c != nil {
 		st := c.Stats()
 		for name, v := range map[string]interface{ Load() int64 }{"hits": &st.Hits, "misses": &st.Misses, "stale": &st.Stale,

@@ -82,12 +82,14 @@ func runUser(ctx context.Context, env Env, args []string) int {
 		return runUserList(ctx, env, args[1:])
 	case "disable":
 		return runUserDisable(ctx, env, args[1:])
+	case "enable":
+		return runUserEnable(ctx, env, args[1:])
 	case "set-role":
 		return runUserSetRole(ctx, env, args[1:])
 	case "reset-link":
 		return runUserResetLink(ctx, env, args[1:])
 	}
-	fmt.Fprintf(env.Stderr, "newsdesk user: unknown subcommand %q (expected add, list, disable, set-role or reset-link)\n", args[0])
+	fmt.Fprintf(env.Stderr, "newsdesk user: unknown subcommand %q (expected add, list, disable, enable, set-role or reset-link)\n", args[0])
 	return exitUsage
 }
 
@@ -190,6 +192,17 @@ func runUserDisable(ctx context.Context, env Env, args []string) int {
 		func(svc *accounts.Service, email string) (string, error) {
 			u, err := svc.SetStatus(ctx, accounts.CLIActor, email, news.UserDisabled)
 			return fmt.Sprintf("user disable: %s is disabled", u.Email), err
+		})
+}
+
+// runUserEnable lets a disabled user sign in again: one disabled by an
+// administrator, or an author imported from WordPress (who then needs a
+// reset link to choose a password).
+func runUserEnable(ctx context.Context, env Env, args []string) int {
+	return emailCommand(ctx, env, args, "user enable", "Enable a disabled user (an imported author then needs `user reset-link` to set a password).",
+		func(svc *accounts.Service, email string) (string, error) {
+			u, err := svc.SetStatus(ctx, accounts.CLIActor, email, news.UserActive)
+			return fmt.Sprintf("user enable: %s is active", u.Email), err
 		})
 }
 

@@ -340,10 +340,14 @@ func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu
 	res := rec.Result()
 	body := rec.Body.Bytes()
 	// nginx looks files up by the decoded path (a Chinese tag's page is a
-	// folder named in Chinese).
-	decoded, err := url.PathUnescape(j.path)
-	if err != nil {
-		decoded = j.path
+	// folder named in Chinese). A segment that decodes to a slash, "." or
+	// ".." has no file of its own: it is skipped, never written elsewhere.
+	decoded, ok := decodePath(j.path)
+	if !ok {
+		mu.Lock()
+		sum.Skipped++
+		mu.Unlock()
+		return false, nil
 	}
 	file := fileFor(decoded, j.query)
 	switch {
@@ -356,7 +360,9 @@ func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu
 			`<body><p><a href="%s">%s</a></p></body></html>`+"\n",
 			html.EscapeString(loc), html.EscapeString(loc), html.EscapeString(loc), html.EscapeString(loc)))
 		res.Header.Set("Content-Type", "text/html; charset=utf-8")
-	case res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusGone:
+	case res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusGone ||
+		res.StatusCode == http.StatusTemporaryRedirect || res.StatusCode == http.StatusPermanentRedirect:
+		// Not a page of its own (307/308: the router cleaning a path).
 		mu.Lock()
 		sum.Skipped++
 		mu.Unlock()
@@ -529,4 +535,18 @@ func removeFiles(name string) int {
 		}
 	}
 	return n
+}
+
+// decodePath decodes an address segment by segment; ok is false when a
+// segment would not stay one folder name in a file tree.
+func decodePath(p string) (string, bool) {
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		d, err := url.PathUnescape(seg)
+		if err != nil || (seg != "" && (d == "." || d == "..")) || strings.ContainsAny(d, "/\\\x00") {
+			return "", false
+		}
+		segs[i] = d
+	}
+	return strings.Join(segs, "/"), true
 }

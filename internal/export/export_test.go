@@ -320,3 +320,25 @@ func TestRefusesAFolderItDidNotMake(t *testing.T) {
 		t.Error("the folder's file was touched")
 	}
 }
+
+func TestDecodePath(t *testing.T) {
+	cases := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"/en/tags/%E7%94%B5%E7%BD%91/", "/en/tags/电网/", true},
+		{"/en/news/", "/en/news/", true},
+		{"/en/tags/..%2Fnews/", "", false},
+		{"/en/tags/%2E%2E/", "", false},
+		{"/en/tags/./", "", false},
+		{"/en/tags/a%2Fb/", "", false},
+		{"/en/tags/a%5Cb/", "", false},
+		{"/en/tags/%zz/", "", false},
+	}
+	for _, c := range cases {
+		got, ok := export.DecodePathForTest(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("decodePath(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Status is where an article stands in its life. Imports and the newsroom set it;
@@ -136,4 +137,30 @@ func (a Article) Validate(v *ValidationError) {
 	if a.Slug != "" && !ValidSlug(a.Slug) {
 		v.Add("slug", "%q is not a valid slug", a.Slug)
 	}
+}
+
+// maxTagBytes bounds a tag: longer text is no label a reader clicks.
+const maxTagBytes = 200
+
+// CleanTags is the tags an article may carry: trimmed, without empty ones,
+// duplicates, control characters or the names "." and ".." (a tag is one
+// segment of its page's URL, /{lang}/tags/{tag}/, and those two would name
+// another page), and none longer than 200 bytes.
+func CleanTags(tags []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range tags {
+		t = strings.TrimSpace(strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, t))
+		if t == "" || t == "." || t == ".." || len(t) > maxTagBytes || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
 }

@@ -227,6 +227,12 @@ func (c *Cache) store(k string, e *entry, gen uint64) {
 		return
 	}
 	if el, ok := c.entries[k]; ok {
+		// A page that changed within the second keeps a Last-Modified later
+		// than the one readers hold, so If-Modified-Since sees the change.
+		prev, _ := http.ParseTime(el.Value.(*entry).header.Get("Last-Modified"))
+		if cur, err := http.ParseTime(e.header.Get("Last-Modified")); err == nil && !cur.After(prev) {
+			e.header.Set("Last-Modified", prev.Add(time.Second).UTC().Format(http.TimeFormat))
+		}
 		c.removeLocked(el)
 	}
 	el := c.lru.PushFront(e)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"newsdesk/internal/web"
 )
@@ -23,11 +24,14 @@ type result struct {
 type entry struct {
 	key, path string
 	status    int
-	header    http.Header // without Cache-Control, ETag, Content-Length
-	etag      string      // of the identity body, quoted, without suffix
-	identity  []byte
-	gz, br    []byte // nil when not worth compressing
-	stale     bool   // its page changed since it was rendered
+	// cacheControl is the handler's own when it says more than a page's
+	// (an immutable asset), else "" for the cache's.
+	cacheControl string
+	header       http.Header // without Cache-Control, ETag, Content-Length
+	etag         string      // of the identity body, quoted, without suffix
+	identity     []byte
+	gz, br       []byte // nil when not worth compressing
+	stale        bool   // its page changed since it was rendered
 }
 
 func (e *entry) size() int64 {
@@ -61,8 +65,17 @@ func newEntry(path string, res result, brotliQuality int) (*entry, bool) {
 	for _, name := range []string{"Cache-Control", "Etag", "Content-Length", "Vary", "Content-Encoding"} {
 		h.Del(name)
 	}
+	// Last-Modified is when this rendering was made, not what the page
+	// says of its newest article: a retraction or a site-wide edit changes
+	// a page without making any article newer, and a reader sending only
+	// If-Modified-Since must then get the new page, not 304.
+	h.Set("Last-Modified", time.Now().UTC().Format(http.TimeFormat))
 	sum := sha256.Sum256(res.body)
-	e := &entry{path: path, status: res.status, header: h, identity: res.body,
+	var own string
+	if strings.Contains(cc, "immutable") {
+		own = res.header.Get("Cache-Control")
+	}
+	e := &entry{path: path, status: res.status, header: h, identity: res.body, cacheControl: own,
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 	e.gz, e.br = web.Compress(h.Get("Content-Type"), res.body, gzip.BestCompression, brotliQuality)
 	return e, true
@@ -82,6 +95,9 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request, cacheControl strin
 	h := w.Header()
 	for name, vs := range e.header {
 		h[name] = vs
+	}
+	if e.cacheControl != "" {
+		cacheControl = e.cacheControl
 	}
 	h.Set("Cache-Control", cacheControl)
 	if e.br != nil || e.gz != nil {

@@ -222,13 +222,7 @@ func (q *queries) SaveArticle(ctx context.Context, a news.Article) (int64, error
 	if _, err := q.q.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = $1`, id); err != nil {
 		return 0, fmt.Errorf("article %d tags: %w", id, err)
 	}
-	seen := map[string]bool{}
-	for _, t := range a.Tags {
-		t = strings.TrimSpace(t)
-		if t == "" || seen[t] {
-			continue
-		}
-		seen[t] = true
+	for _, t := range news.CleanTags(a.Tags) {
 		if _, err := q.q.ExecContext(ctx, `INSERT INTO article_tags (article_id, tag) VALUES ($1, $2)`, id, t); err != nil {
 			return 0, fmt.Errorf("article %d tag %q: %w", id, t, err)
 		}

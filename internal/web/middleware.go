@@ -12,7 +12,7 @@ import (
 
 // ContentSecurityPolicy allows nothing that is not served by Newsdesk itself,
 // and no inline script or style.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // SecurityHeaders sets the headers every response carries.

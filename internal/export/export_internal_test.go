@@ -1,0 +1,4 @@
+package export
+
+// DecodePathForTest exposes decodePath to the external tests.
+var DecodePathForTest = decodePath
