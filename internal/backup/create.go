@@ -411,4 +411,3 @@ func copyFile(ctx context.Context, tw *tar.Writer, files media.Files, name strin
 	info.Bytes, info.SHA256 = n, hex.EncodeToString(h.Sum(nil))
 	return info, nil
 }
-
