@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
 	"newsdesk/internal/media"
 	"newsdesk/internal/news"
 	"newsdesk/internal/site"
@@ -118,6 +121,56 @@ func TestBackupRestore(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBackupRestoreS3: with --media an s3:// bucket, restore puts the media
+// files there and backup reads them back from it.
+func TestBackupRestoreS3(t *testing.T) {
+	db, mediaDir := storetest.URL(t, "sqlite"), t.TempDir()
+	seedForBackup(t, db, mediaDir)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "site.tar.gz")
+	run(t, nil, "backup", file, "--db", db, "--media", mediaDir).expect(t, 0, nil, nil)
+
+	backend := s3mem.New()
+	if err := backend.CreateBucket("media"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gofakes3.New(backend).Server())
+	t.Cleanup(srv.Close)
+	env := map[string]string{"AWS_ACCESS_KEY_ID": "newsdesk", "AWS_SECRET_ACCESS_KEY": "newsdesk-secret"}
+	bucket := "s3://media/site?endpoint=" + strings.TrimPrefix(srv.URL, "http://") + "&insecure=1&region=us-east-1"
+
+	db2 := storetest.URL(t, "postgres")
+	run(t, env, "restore", file, "--db", db2, "--media", bucket).expect(t, 0, []string{"4 media files from a sqlite backup"}, nil)
+	again := filepath.Join(dir, "again.tar.gz")
+	run(t, env, "backup", again, "--db", db2, "--media", bucket).expect(t, 0, []string{"4 media files"}, nil)
+	want, got := mediaOf(t, file), mediaOf(t, again)
+	if len(want) != 4 || len(got) != len(want) {
+		t.Fatalf("media in the backups: %d then %d", len(want), len(got))
+	}
+	for name, data := range want {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("media %s did not come back through the bucket", name)
+		}
+	}
+}
+
+// mediaOf reads a backup's media files by name.
+func mediaOf(t *testing.T, file string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewrite(t, data, func(name string, data []byte) []byte {
+		if n, ok := strings.CutPrefix(name, "media/"); ok {
+			out[n] = data
+		}
+		return data
+	})
+	return out
 }
 
 // TestRestoreRefusesBadFiles: a damaged, truncated, foreign or too new
