@@ -57,10 +57,16 @@ func Verify(path string) (Manifest, error) {
 		return m, fmt.Errorf("restore: %w", err)
 	}
 	defer f.Close()
+	return verify(f, path)
+}
+
+// verify is Verify over a reader; path names the file in messages.
+func verify(r io.Reader, path string) (Manifest, error) {
+	var m Manifest
 	bad := func(format string, args ...any) error {
 		return &CorruptError{File: path, Reason: fmt.Sprintf(format, args...)}
 	}
-	zr, err := gzip.NewReader(bufio.NewReader(f))
+	zr, err := gzip.NewReader(bufio.NewReader(r))
 	if err != nil {
 		return m, bad("not gzip-compressed (%v)", err)
 	}
