@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -208,11 +211,31 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 		out, _ := json.Marshal(m)
 		return out
 	})
+	// A well-formed file (checksums match) whose last table holds a row the
+	// database refuses: the rows before it must not stay behind.
+	var lastTable string
+	badRow := rewrite(t, good, func(name string, data []byte) []byte {
+		if name != "manifest.json" {
+			return data
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		tables := m["tables"].([]any)
+		last := tables[len(tables)-1].(map[string]any)
+		lastTable = last["name"].(string)
+		return data
+	})
+	badRow = rewriteWithSums(t, badRow, "tables/"+lastTable+".jsonl", func(data []byte) []byte {
+		return append(data, []byte("[\"not a number\"]\n")...)
+	})
 	for _, c := range []struct {
 		name string
 		data []byte
 		want string
 	}{
+		{"bad row", badRow, "restore: table " + lastTable + ": row "},
 		{"corrupt", corrupt, "is not a usable Newsdesk backup: "},
 		{"truncated", good[:len(good)/2], "truncated"},
 		{"empty", nil, "not gzip-compressed"},
@@ -229,6 +252,12 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 				db2 := storetest.URL(t, d)
 				run(t, nil, "restore", bad, "--db", db2, "--media", t.TempDir()).expect(t, 1, nil, []string{c.want})
 				s := open(t, db2)
+				if c.name == "bad row" { // migrated, but not one row restored
+					if n, err := s.CountArticles(ctx); err != nil || n != 0 {
+						t.Errorf("%s: after a failed restore, %d articles (%v)", d, n, err)
+					}
+					continue
+				}
 				if current, _, err := s.SchemaVersion(ctx); err != nil || current != 0 {
 					t.Errorf("%s: after a refused restore the database is at schema %d (%v), want untouched", d, current, err)
 				}
@@ -237,6 +266,21 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 	}
 	run(t, nil, "restore", "--db", db).expect(t, 2, nil, []string{"expected one FILE"})
 	run(t, nil, "backup", filepath.Join(dir, "missing-folder", "x.tar.gz"), "--db", db, "--media", mediaDir).expect(t, 1, nil, []string{"newsdesk backup: "})
+}
+
+// TestBackupMissingMedia: a media file the database names but storage lacks
+// is reported (exit 1, naming it); the rest is still backed up and restores.
+func TestBackupMissingMedia(t *testing.T) {
+	db, mediaDir := storetest.URL(t, "sqlite"), t.TempDir()
+	m := seedForBackup(t, db, mediaDir)
+	gone := m.Hash[:2] + "/" + m.Hash + "-" + strconv.Itoa(m.Variants[0].Width) + "." + m.Ext
+	if err := os.Remove(filepath.Join(mediaDir, gone)); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "site.tar.gz")
+	run(t, nil, "backup", file, "--db", db, "--media", mediaDir).
+		expect(t, 1, []string{"3 media files"}, []string{"1 media files named in the database were missing from " + mediaDir, gone})
+	run(t, nil, "restore", file, "--db", storetest.URL(t, "sqlite"), "--media", t.TempDir()).expect(t, 0, []string{"3 media files"}, nil)
 }
 
 // tablesOf reads a backup's tables as sorted JSON lines by table name.
@@ -312,6 +356,40 @@ func rewrite(t *testing.T, archive []byte, edit func(name string, data []byte) [
 	tw.Close()
 	zw.Close()
 	return buf.Bytes()
+}
+
+// rewriteWithSums edits one table entry and updates the manifest's row
+// count and checksum to match, as a well-formed file would have them.
+func rewriteWithSums(t *testing.T, archive []byte, entry string, edit func([]byte) []byte) []byte {
+	t.Helper()
+	var sum string
+	var rows int
+	archive = rewrite(t, archive, func(name string, data []byte) []byte {
+		if name != entry {
+			return data
+		}
+		data = edit(data)
+		h := sha256.Sum256(data)
+		sum, rows = hex.EncodeToString(h[:]), bytes.Count(data, []byte("\n"))
+		return data
+	})
+	return rewrite(t, archive, func(name string, data []byte) []byte {
+		if name != "manifest.json" {
+			return data
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range m["tables"].([]any) {
+			tb := tb.(map[string]any)
+			if "tables/"+tb["name"].(string)+".jsonl" == entry {
+				tb["sha256"], tb["rows"] = sum, rows
+			}
+		}
+		out, _ := json.Marshal(m)
+		return out
+	})
 }
 
 // articlePage is the public page of the seed article as internal/site
