@@ -243,13 +243,45 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
-// tinyBackup is a well-formed backup of one two-row table, built by hand.
-func tinyBackup(t testing.TB) []byte {
+// TestVerifyRefusesForeignMediaNames: a media entry whose name the media
+// library would not make (a path out of --media) is refused before any
+// file is written.
+func TestVerifyRefusesForeignMediaNames(t *testing.T) {
+	hash := strings.Repeat("ab", 32)
+	for _, c := range []struct {
+		name string
+		ok   bool
+	}{
+		{"ab/" + hash + ".jpg", true},
+		{"ab/" + hash + "-320.webp", true},
+		{"../../etc/" + hash + ".jpg", false},
+		{"ab/../" + hash + ".jpg", false},
+		{"ab/x.jpg", false},
+	} {
+		_, err := verify(bytes.NewReader(tinyBackup(t, c.name)), "x.tar.gz")
+		if c.ok != (err == nil) {
+			t.Errorf("media %q: %v", c.name, err)
+		}
+		if !c.ok && err != nil && !strings.Contains(err.Error(), "is not one the media library makes") {
+			t.Errorf("media %q: %v", c.name, err)
+		}
+	}
+}
+
+// tinyBackup is a well-formed backup of one two-row table and the given
+// media files, built by hand.
+func tinyBackup(t testing.TB, media ...string) []byte {
 	t.Helper()
 	rows := "[1,\"a\"]\n[2,null]\n"
 	sum := sha256.Sum256([]byte(rows))
 	m := Manifest{Format: FormatVersion, SchemaVersion: 9, Dialect: "sqlite", Tables: []TableInfo{{Name: "t",
 		Columns: []Column{{"id", "integer"}, {"v", "text"}}, Rows: 2, SHA256: hex.EncodeToString(sum[:])}}}
+	entries := []struct{ name, data string }{{"tables/t.jsonl", rows}}
+	for _, name := range media {
+		fs := sha256.Sum256([]byte(name))
+		m.Media = append(m.Media, FileInfo{Name: name, Bytes: int64(len(name)), SHA256: hex.EncodeToString(fs[:])})
+		entries = append(entries, struct{ name, data string }{mediaDir + name, name})
+	}
 	manifest, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +289,8 @@ func tinyBackup(t testing.TB) []byte {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(zw)
-	for _, e := range []struct{ name, data string }{{"tables/t.jsonl", rows}, {manifestName, string(manifest)}} {
+	entries = append(entries, struct{ name, data string }{manifestName, string(manifest)})
+	for _, e := range entries {
 		if err := writeEntry(tw, e.name, []byte(e.data), time.Now()); err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,6 +140,9 @@ func verify(r io.Reader, path string) (Manifest, error) {
 		}
 	}
 	for _, f := range m.Media {
+		if !mediaName.MatchString(f.Name) {
+			return m, bad("media file name %q is not one the media library makes", f.Name)
+		}
 		name := mediaDir + f.Name
 		seen[name] = true
 		switch got, ok := sums[name]; {
@@ -155,6 +159,10 @@ func verify(r io.Reader, path string) (Manifest, error) {
 	}
 	return m, nil
 }
+
+// mediaName is the form of every name the media library stores
+// (ab/HASH.ext, ab/HASH-WIDTH.ext): nothing else may be written to --media.
+var mediaName = regexp.MustCompile(`^[0-9a-f]{2}/[0-9a-f]{64}(-[0-9]+)?\.[a-z0-9]+$`)
 
 type lineCounter struct{ lines int64 }
 
