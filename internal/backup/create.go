@@ -71,15 +71,16 @@ type Options struct {
 	Files media.Files
 	// Version is this binary's Newsdesk version, recorded in the manifest.
 	Version string
-	// Progress, when set, hears of each table and media file done.
-	Progress func(what string)
+	// Progress, when set, hears of each table and media file done, and of
+	// how many there are in all (0 while a backup does not know yet).
+	Progress func(total int, what string)
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
 
-func (o Options) progress(format string, args ...any) {
+func (o Options) progress(total int, format string, args ...any) {
 	if o.Progress != nil {
-		o.Progress(fmt.Sprintf(format, args...))
+		o.Progress(total, fmt.Sprintf(format, args...))
 	}
 }
 
@@ -184,7 +185,7 @@ func dumpTables(ctx context.Context, s *store.Store, tw *tar.Writer, m *Manifest
 			return fmt.Errorf("backup: table %s: %w", t.Name, err)
 		}
 		m.Tables = append(m.Tables, info)
-		o.progress("table %s: %d rows", t.Name, info.Rows)
+		o.progress(0, "table %s: %d rows", t.Name, info.Rows)
 	}
 	return nil
 }
@@ -373,14 +374,14 @@ func copyMedia(ctx context.Context, tw *tar.Writer, rows []map[string]any, m *Ma
 			info, err := copyFile(ctx, tw, o.Files, name, m.Created)
 			if errors.Is(err, os.ErrNotExist) {
 				m.MissingMedia = append(m.MissingMedia, name)
-				o.progress("media %s: MISSING from storage", name)
+				o.progress(0, "media %s: MISSING from storage", name)
 				continue
 			}
 			if err != nil {
 				return fmt.Errorf("backup: media %s: %w", name, err)
 			}
 			m.Media = append(m.Media, info)
-			o.progress("media %s: %d bytes", name, info.Bytes)
+			o.progress(0, "media %s: %d bytes", name, info.Bytes)
 		}
 	}
 	return nil

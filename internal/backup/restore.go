@@ -306,7 +306,7 @@ func load(ctx context.Context, s *store.Store, path string, m Manifest, o Option
 			if err := insertTable(ctx, tx, t, byName[t.Name], tr); err != nil {
 				return fmt.Errorf("restore: table %s: %w", t.Name, err)
 			}
-			o.progress("table %s: %d rows", t.Name, t.Rows)
+			o.progress(len(m.Tables)+len(m.Media), "table %s: %d rows", t.Name, t.Rows)
 		case strings.HasPrefix(h.Name, mediaDir):
 			name := strings.TrimPrefix(h.Name, mediaDir)
 			data, err := io.ReadAll(tr)
@@ -316,7 +316,7 @@ func load(ctx context.Context, s *store.Store, path string, m Manifest, o Option
 			if err := o.Files.Put(ctx, name, data); err != nil {
 				return fmt.Errorf("restore: media %s: %w", name, err)
 			}
-			o.progress("media %s: %d bytes", name, len(data))
+			o.progress(len(m.Tables)+len(m.Media), "media %s: %d bytes", name, len(data))
 		}
 	}
 	if s.Dialect() == "postgres" {

@@ -34,8 +34,8 @@ func runBackup(ctx context.Context, env Env, args []string) int {
 		return fail(env.Stderr, "backup", err)
 	}
 	n := 0
-	m, err := backup.Create(ctx, s, pos[0], backup.Options{Files: files, Version: Version, Progress: func(line string) {
-		n++
+	m, err := backup.Create(ctx, s, pos[0], backup.Options{Files: files, Version: Version, Progress: func(_ int, line string) {
+		n++ // the total is not known until the end: a count, no bar
 		fmt.Fprintf(env.Stderr, "[%d] %s\n", n, line)
 	}})
 	if err != nil {
@@ -73,11 +73,16 @@ func runRestore(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env.Stderr, "restore", err)
 	}
-	n := 0
-	r, err := backup.Restore(ctx, s, pos[0], backup.Options{Files: files, Version: Version, Progress: func(line string) {
-		n++
-		fmt.Fprintf(env.Stderr, "[%d] %s\n", n, line)
+	var p *progress
+	r, err := backup.Restore(ctx, s, pos[0], backup.Options{Files: files, Version: Version, Progress: func(total int, line string) {
+		if p == nil {
+			p = newProgress(env.Stderr, total, "restoring")
+		}
+		p.item(line)
 	}})
+	if p != nil {
+		p.done()
+	}
 	if err != nil {
 		return fail(env.Stderr, "restore", err)
 	}
