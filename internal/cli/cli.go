@@ -45,6 +45,8 @@ func commands() []command {
 		{"token", "token add --email E --name N: make an API token (printed once)", runToken},
 		{"audit", "audit verify: check the audit log's hash chain", runAudit},
 		{"export", "export static DIR [--base-url URL] [--incremental]: write the public site as files", runExport},
+		{"backup", "backup FILE: write every table and media file to one file", runBackup},
+		{"restore", "restore FILE: load a backup into an empty database", runRestore},
 		{"reindex", "rebuild the search index while the current one serves, then swap", runReindex},
 		{"version", "print the version", runVersion},
 	}

@@ -33,6 +33,7 @@ var allowedImports = map[string][]string{
 	"internal/editorial":       {"internal/news", "internal/store", "internal/markup"},
 	"internal/jobs":            {"internal/news", "internal/store", "internal/feed"},
 	"internal/media":           {"internal/news", "internal/store"},
+	"internal/backup":          {"internal/store", "internal/media"},
 	"internal/search":          {"internal/news", "internal/store", "internal/markup"},
 	"internal/site":            {"internal/news", "internal/store", "internal/web", "internal/markup", "internal/pagecache", "internal/feed", "internal/search"},
 	"internal/pagecache":       {"internal/web"},

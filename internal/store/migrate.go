@@ -82,3 +82,18 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	}
 	return nil
 }
+
+// MigrateTo applies pending migrations up to and including version, no
+// further: a restore brings an empty database to the backup's schema
+// before loading rows written under it.
+func (s *Store) MigrateTo(ctx context.Context, version int64) (int, error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, err
+	}
+	res, err := p.UpTo(ctx, version)
+	if err != nil {
+		return len(res), fmt.Errorf("migrate to %d: %w", version, err)
+	}
+	return len(res), nil
+}
