@@ -170,7 +170,14 @@ func (x *Index) search(ctx context.Context, r Request, filters []query.Query, ex
 	}
 	var res Result
 	err := x.with(func(idx bleve.Index) error {
-		q, ok := buildQuery(idx.Mapping(), r, filters, excludes)
+		var span releaseSpan
+		if !r.From.IsZero() || !r.To.IsZero() {
+			var err error
+			if span, err = releaseSpanOf(idx); err != nil {
+				return fmt.Errorf("search: release months: %w", err)
+			}
+		}
+		q, ok := buildQuery(idx.Mapping(), r, span, filters, excludes)
 		if !ok {
 			return nil // nothing searchable in the query: no results
 		}
@@ -273,8 +280,9 @@ func mergeSpans(s []Span) []Span {
 }
 
 // buildQuery turns a request into a Bleve query. ok is false when the
-// query holds nothing any field can match (only stop words, say).
-func buildQuery(m mapping.IndexMapping, r Request, filters, excludes []query.Query) (query.Query, bool) {
+// query holds nothing any field can match (only stop words, say). span is
+// the indexed release months, for a release filter (see releaseFilter).
+func buildQuery(m mapping.IndexMapping, r Request, span releaseSpan, filters, excludes []query.Query) (query.Query, bool) {
 	var must []query.Query
 	for _, c := range r.Query.Must {
 		if q := clauseQuery(m, c); q != nil {
@@ -307,16 +315,15 @@ func buildQuery(m mapping.IndexMapping, r Request, filters, excludes []query.Que
 		filters = append(filters, term("source", strings.ToLower(strings.TrimSpace(r.Source))))
 	}
 	if !r.From.IsZero() || !r.To.IsZero() {
-		yes := true
-		dr := bleve.NewDateRangeInclusiveQuery(r.From.UTC(), r.To.UTC(), &yes, &yes)
-		dr.SetField("release")
-		filters = append(filters, dr)
+		filters = append(filters, releaseFilter(r.From, r.To, span))
 	}
 	if len(filters) > 0 {
 		// Filters must hold but do not score.
-		f := bleve.NewConjunctionQuery(filters...)
-		f.SetBoost(0)
-		b.AddMust(f)
+		var f query.Query = bleve.NewConjunctionQuery(filters...)
+		if len(filters) == 1 {
+			f = filters[0]
+		}
+		b.AddFilter(f)
 	}
 	if r.Sort != SortNewest {
 		// The recency boost: a match released in the last week, month or
