@@ -331,9 +331,9 @@ func buildQuery(m mapping.IndexMapping, r Request, span releaseSpan, filters, ex
 		// ranks first while a much better old match still wins. Days and
 		// months are keywords, so the boost is a few term lookups rather
 		// than ranges over every release time.
-		b.AddShould(recency(r.Now, 8, "day", dayLayout, 0, 0, 1, 0.3),
-			recency(r.Now, 31, "day", dayLayout, 0, 0, 1, 0.2),
-			recency(r.Now, 12, "month", monthLayout, 0, 1, 0, 0.1))
+		b.AddShould(recency(r.Now, 8, "day", dayLayout, 0, 0, 1),
+			recency(r.Now, 31, "day", dayLayout, 0, 0, 1),
+			recency(r.Now, 12, "month", monthLayout, 0, 1, 0))
 	}
 	return b, true
 }
@@ -382,20 +382,6 @@ func clauseQuery(m mapping.IndexMapping, c Clause) query.Query {
 		return nil
 	}
 	return bleve.NewDisjunctionQuery(any...)
-}
-
-// recency matches articles released in the n days (or months) up to now,
-// as one disjunction of keyword terms, with the given boost.
-func recency(now time.Time, n int, field, layout string, years, months, days int, boost float64) query.Query {
-	var terms []query.Query
-	t := now.UTC()
-	for range n {
-		terms = append(terms, term(field, t.Format(layout)))
-		t = t.AddDate(-years, -months, -days)
-	}
-	q := bleve.NewDisjunctionQuery(terms...)
-	q.SetBoost(boost)
-	return q
 }
 
 func tokenCount(an analysis.Analyzer, s string) int {
