@@ -330,7 +330,8 @@ func buildQuery(m mapping.IndexMapping, r Request, span releaseSpan, filters, ex
 		// year scores a little more, so of two equal matches the newer
 		// ranks first while a much better old match still wins. Days and
 		// months are keywords, so the boost is a few term lookups rather
-		// than ranges over every release time.
+		// than ranges over every release time, and each band is one
+		// unscored union (see recencyBand).
 		b.AddShould(recency(r.Now, 8, "day", dayLayout, 0, 0, 1),
 			recency(r.Now, 31, "day", dayLayout, 0, 0, 1),
 			recency(r.Now, 12, "month", monthLayout, 0, 1, 0))
