@@ -1,11 +1,17 @@
 package search
 
 import (
+	"context"
 	"math"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
+	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // maxReleaseTerms bounds how many month and day terms one release filter
@@ -173,4 +179,57 @@ func releaseSpanOf(idx bleve.Index) (releaseSpan, error) {
 		s.end = last.AddDate(0, 1, 0)
 	}
 	return s, nil
+}
+
+// maxFutureTerms bounds how many distinct future visible_from times the
+// visibility exclusion lists one by one; past it, it is a date range.
+const maxFutureTerms = 1024
+
+// futureVisible matches articles whose visible_from is after now: the few
+// scheduled ones. A date range from now to the end of time checks hundreds
+// of candidate terms (every precision level) in every segment; this lists
+// the exact visible_from values after now from the field's dictionary, in
+// the same index snapshot the search reads, so an article indexed a moment
+// ago is in both or in neither.
+type futureVisible struct{ now time.Time }
+
+// Searcher implements query.Query.
+func (f futureVisible) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options blevesearch.SearcherOptions) (blevesearch.Searcher, error) {
+	rangeQuery := func() (blevesearch.Searcher, error) {
+		no := false
+		q := bleve.NewDateRangeInclusiveQuery(f.now.UTC(), time.Time{}, &no, &no)
+		q.SetField("visible_from")
+		return q.Searcher(ctx, i, m, options)
+	}
+	from := f.now.UnixNano()
+	if from == math.MaxInt64 || f.now.After(latestRelease()) || f.now.Before(earliestRelease()) {
+		return rangeQuery()
+	}
+	d, err := i.FieldDictRange("visible_from", numeric.MustNewPrefixCodedInt64(from+1, 0), numeric.MustNewPrefixCodedInt64(math.MaxInt64, 0))
+	if err != nil {
+		return nil, err
+	}
+	var terms [][]byte
+	for {
+		e, err := d.Next()
+		if err != nil {
+			d.Close()
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		if len(terms) == maxFutureTerms {
+			d.Close()
+			return rangeQuery()
+		}
+		terms = append(terms, []byte(e.Term))
+	}
+	if err := d.Close(); err != nil {
+		return nil, err
+	}
+	if len(terms) == 0 {
+		return searcher.NewMatchNoneSearcher(i)
+	}
+	return searcher.NewMultiTermSearcherBytes(ctx, i, terms, "visible_from", 1, options, true)
 }

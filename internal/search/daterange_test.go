@@ -104,3 +104,46 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+// TestFutureVisible checks that the visibility exclusion lists exactly the
+// articles visible after now, at nanosecond edges, and none when there are
+// none.
+func TestFutureVisible(t *testing.T) {
+	idx, err := newIndex(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	times := []time.Time{now.AddDate(-3, 0, 0), now.Add(-time.Nanosecond), now, now.Add(time.Nanosecond), now.Add(time.Hour), now.AddDate(100, 0, 0)}
+	b := idx.NewBatch()
+	for k, v := range times {
+		if err := b.Index(strconv.Itoa(k), document{Lang: "en", Release: v, VisibleFrom: v}.fields()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{now.AddDate(-10, 0, 0), now.Add(-time.Nanosecond), now, now.Add(time.Hour), now.AddDate(200, 0, 0)} {
+		var want []string
+		for k, v := range times {
+			if v.After(at) {
+				want = append(want, strconv.Itoa(k))
+			}
+		}
+		out, err := idx.Search(bleve.NewSearchRequestOptions(futureVisible{now: at}, 100, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range out.Hits {
+			got = append(got, h.ID)
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if len(got) != len(want) || !equalStrings(got, want) {
+			t.Errorf("visible after %v: found %v, want %v", at, got, want)
+		}
+	}
+}
