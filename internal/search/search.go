@@ -105,12 +105,9 @@ func (x *Index) Public(ctx context.Context, r Request) (Result, error) {
 	}
 	// visible_from <= now, written as "not after now": every public
 	// document has a visible_from, and the few in the future are far
-	// cheaper to range over than the many in the past.
-	no := false
-	future := bleve.NewDateRangeInclusiveQuery(now.UTC(), time.Time{}, &no, &no)
-	future.SetField("visible_from")
+	// cheaper to list than the many in the past (see futureVisible).
 	r.Statuses, r.Reach = nil, nil
-	return x.search(ctx, r, []query.Query{term("public", "yes")}, future)
+	return x.search(ctx, r, []query.Query{term("public", "yes")}, futureVisible{now: now})
 }
 
 // Newsroom searches articles in every status, filtered by r.Statuses when
@@ -170,7 +167,14 @@ func (x *Index) search(ctx context.Context, r Request, filters []query.Query, ex
 	}
 	var res Result
 	err := x.with(func(idx bleve.Index) error {
-		q, ok := buildQuery(idx.Mapping(), r, filters, excludes)
+		var span releaseSpan
+		if !r.From.IsZero() || !r.To.IsZero() {
+			var err error
+			if span, err = releaseSpanOf(idx); err != nil {
+				return fmt.Errorf("search: release months: %w", err)
+			}
+		}
+		q, ok := buildQuery(idx.Mapping(), r, span, filters, excludes)
 		if !ok {
 			return nil // nothing searchable in the query: no results
 		}
@@ -273,8 +277,9 @@ func mergeSpans(s []Span) []Span {
 }
 
 // buildQuery turns a request into a Bleve query. ok is false when the
-// query holds nothing any field can match (only stop words, say).
-func buildQuery(m mapping.IndexMapping, r Request, filters, excludes []query.Query) (query.Query, bool) {
+// query holds nothing any field can match (only stop words, say). span is
+// the indexed release months, for a release filter (see releaseFilter).
+func buildQuery(m mapping.IndexMapping, r Request, span releaseSpan, filters, excludes []query.Query) (query.Query, bool) {
 	var must []query.Query
 	for _, c := range r.Query.Must {
 		if q := clauseQuery(m, c); q != nil {
@@ -307,26 +312,26 @@ func buildQuery(m mapping.IndexMapping, r Request, filters, excludes []query.Que
 		filters = append(filters, term("source", strings.ToLower(strings.TrimSpace(r.Source))))
 	}
 	if !r.From.IsZero() || !r.To.IsZero() {
-		yes := true
-		dr := bleve.NewDateRangeInclusiveQuery(r.From.UTC(), r.To.UTC(), &yes, &yes)
-		dr.SetField("release")
-		filters = append(filters, dr)
+		filters = append(filters, releaseFilter(r.From, r.To, span))
 	}
 	if len(filters) > 0 {
 		// Filters must hold but do not score.
-		f := bleve.NewConjunctionQuery(filters...)
-		f.SetBoost(0)
-		b.AddMust(f)
+		var f query.Query = bleve.NewConjunctionQuery(filters...)
+		if len(filters) == 1 {
+			f = filters[0]
+		}
+		b.AddFilter(f)
 	}
 	if r.Sort != SortNewest {
 		// The recency boost: a match released in the last week, month or
 		// year scores a little more, so of two equal matches the newer
 		// ranks first while a much better old match still wins. Days and
 		// months are keywords, so the boost is a few term lookups rather
-		// than ranges over every release time.
-		b.AddShould(recency(r.Now, 8, "day", dayLayout, 0, 0, 1, 0.3),
-			recency(r.Now, 31, "day", dayLayout, 0, 0, 1, 0.2),
-			recency(r.Now, 12, "month", monthLayout, 0, 1, 0, 0.1))
+		// than ranges over every release time, and each band is one
+		// unscored union (see recencyBand).
+		b.AddShould(recency(r.Now, 8, "day", dayLayout, 0, 0, 1),
+			recency(r.Now, 31, "day", dayLayout, 0, 0, 1),
+			recency(r.Now, 12, "month", monthLayout, 0, 1, 0))
 	}
 	return b, true
 }
@@ -375,20 +380,6 @@ func clauseQuery(m mapping.IndexMapping, c Clause) query.Query {
 		return nil
 	}
 	return bleve.NewDisjunctionQuery(any...)
-}
-
-// recency matches articles released in the n days (or months) up to now,
-// as one disjunction of keyword terms, with the given boost.
-func recency(now time.Time, n int, field, layout string, years, months, days int, boost float64) query.Query {
-	var terms []query.Query
-	t := now.UTC()
-	for range n {
-		terms = append(terms, term(field, t.Format(layout)))
-		t = t.AddDate(-years, -months, -days)
-	}
-	q := bleve.NewDisjunctionQuery(terms...)
-	q.SetBoost(boost)
-	return q
 }
 
 func tokenCount(an analysis.Analyzer, s string) int {
