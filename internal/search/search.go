@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -282,7 +283,7 @@ func mergeSpans(s []Span) []Span {
 func buildQuery(m mapping.IndexMapping, r Request, span releaseSpan, filters, excludes []query.Query) (query.Query, bool) {
 	var must []query.Query
 	for _, c := range r.Query.Must {
-		if q := clauseQuery(m, c); q != nil {
+		if q := clauseQuery(m, c, r.Language); q != nil {
 			must = append(must, q)
 		}
 	}
@@ -292,7 +293,7 @@ func buildQuery(m mapping.IndexMapping, r Request, span releaseSpan, filters, ex
 	b := bleve.NewBooleanQuery()
 	b.AddMust(must...)
 	for _, c := range r.Query.Not {
-		if q := clauseQuery(m, c); q != nil {
+		if q := clauseQuery(m, c, r.Language); q != nil {
 			b.AddMustNot(q)
 		}
 	}
@@ -336,16 +337,22 @@ func buildQuery(m mapping.IndexMapping, r Request, span releaseSpan, filters, ex
 	return b, true
 }
 
-// clauseQuery matches one word or phrase in any language's text fields,
-// weighted by field. Fields whose analyzer leaves nothing of the clause
-// (an English stop word, say) are skipped; nil when no field can match.
-func clauseQuery(m mapping.IndexMapping, c Clause) query.Query {
+// clauseQuery matches one word or phrase in any language's text fields
+// (only lang's when a language filter is set: the others' hold no article
+// the filter keeps, and searching them costs half the query), weighted by
+// field. Fields whose analyzer leaves nothing of the clause (an English
+// stop word, say) are skipped; nil when no field can match.
+func clauseQuery(m mapping.IndexMapping, c Clause, lang string) query.Query {
 	if en := m.AnalyzerNamed(languageAnalyzers["en"]); en != nil && !hasHan(c.Text) && tokenCount(en, c.Text) == 0 {
 		// An English stop word ("the") is no requirement in any language.
 		return nil
 	}
 	var any []query.Query
-	for _, l := range indexLanguages {
+	langs := indexLanguages
+	if slices.Contains(indexLanguages, lang) {
+		langs = []string{lang}
+	}
+	for _, l := range langs {
 		an := m.AnalyzerNamed(languageAnalyzers[l])
 		if an == nil {
 			continue
