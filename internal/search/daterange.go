@@ -30,6 +30,10 @@ func latestRelease() time.Time   { return time.Unix(0, math.MaxInt64).UTC() }
 type releaseSpan struct {
 	first, end time.Time
 	ok         bool
+	// years is true when every document with a month also has a year
+	// keyword (an index built before the year keyword has none, until it
+	// is rebuilt): only then may whole years be matched by their term.
+	years bool
 }
 
 // releaseFilter matches articles released in [from, to] (inclusive; a zero
@@ -87,7 +91,7 @@ func releaseFilter(from, to time.Time, span releaseSpan) query.Query {
 		hi = span.end
 	}
 	if lo.Before(hi) {
-		terms, ok := releaseTerms(lo, hi)
+		terms, ok := releaseTerms(lo, hi, span.years)
 		if !ok {
 			return exactRelease(from, to, true)
 		}
@@ -102,10 +106,10 @@ func releaseFilter(from, to time.Time, span releaseSpan) query.Query {
 	return bleve.NewDisjunctionQuery(parts...)
 }
 
-// releaseTerms covers [lo, hi) with month terms, day terms and exact
-// ranges for what is left of a day. ok is false when that takes more than
-// maxReleaseTerms parts.
-func releaseTerms(lo, hi time.Time) ([]query.Query, bool) {
+// releaseTerms covers [lo, hi) with year terms (when years), month terms,
+// day terms and exact ranges for what is left of a day. ok is false when
+// that takes more than maxReleaseTerms parts.
+func releaseTerms(lo, hi time.Time, years bool) ([]query.Query, bool) {
 	var parts []query.Query
 	for c := lo; c.Before(hi); {
 		if len(parts) >= maxReleaseTerms {
@@ -113,6 +117,11 @@ func releaseTerms(lo, hi time.Time) ([]query.Query, bool) {
 		}
 		day := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
 		nextDay := day.AddDate(0, 0, 1)
+		if nextYear := time.Date(c.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC); years && c.Equal(day) && c.Month() == 1 && c.Day() == 1 && !nextYear.After(hi) {
+			parts = append(parts, term("year", c.Format(yearLayout)))
+			c = nextYear
+			continue
+		}
 		if c.Equal(day) {
 			nextMonth := time.Date(c.Year(), c.Month()+1, 1, 0, 0, 0, 0, time.UTC)
 			if c.Day() == 1 && !nextMonth.After(hi) {
@@ -155,6 +164,7 @@ func releaseSpanOf(idx bleve.Index) (releaseSpan, error) {
 	defer d.Close()
 	var s releaseSpan
 	var last time.Time
+	var months uint64
 	for {
 		e, err := d.Next()
 		if err != nil {
@@ -163,6 +173,7 @@ func releaseSpanOf(idx bleve.Index) (releaseSpan, error) {
 		if e == nil {
 			break
 		}
+		months += e.Count
 		m, err := time.Parse(monthLayout, e.Term)
 		if err != nil {
 			continue
@@ -177,8 +188,33 @@ func releaseSpanOf(idx bleve.Index) (releaseSpan, error) {
 	}
 	if s.ok {
 		s.end = last.AddDate(0, 1, 0)
+		years, err := termCount(idx, "year")
+		if err != nil {
+			return releaseSpan{}, err
+		}
+		s.years = years == months
 	}
 	return s, nil
+}
+
+// termCount sums the document counts of a keyword field's terms.
+func termCount(idx bleve.Index, field string) (uint64, error) {
+	d, err := idx.FieldDict(field)
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	var n uint64
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return 0, err
+		}
+		if e == nil {
+			return n, nil
+		}
+		n += e.Count
+	}
 }
 
 // maxFutureTerms bounds how many distinct future visible_from times the

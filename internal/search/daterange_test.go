@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -46,14 +47,16 @@ func TestReleaseFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !span.ok || !span.first.Equal(utc(2023, 12, 1, 0, 0)) || !span.end.Equal(utc(2025, 2, 1, 0, 0)) {
-		t.Fatalf("release span %+v, want 2023-12 to 2025-01", span)
+	if !span.ok || !span.first.Equal(utc(2023, 12, 1, 0, 0)) || !span.end.Equal(utc(2025, 2, 1, 0, 0)) || !span.years {
+		t.Fatalf("release span %+v, want 2023-12 to 2025-01 with year terms", span)
 	}
 	cases := []struct {
 		name     string
 		from, to time.Time
 	}{
 		{"whole months", utc(2024, 1, 1, 0, 0), utc(2024, 7, 1, 0, 0).Add(-time.Nanosecond)},
+		{"a whole year", utc(2024, 1, 1, 0, 0), utc(2025, 1, 1, 0, 0).Add(-time.Nanosecond)},
+		{"a year and its edges", utc(2023, 12, 31, 23, 59), utc(2025, 1, 1, 0, 0)},
 		{"the benchmark's range", utc(2024, 1, 1, 0, 0), utc(2024, 6, 30, 0, 0)},
 		{"partial days and months", utc(2024, 1, 15, 6, 0), utc(2024, 2, 29, 16, 0)},
 		{"one instant", utc(2024, 2, 1, 0, 0), utc(2024, 2, 1, 0, 0)},
@@ -70,29 +73,36 @@ func TestReleaseFilter(t *testing.T) {
 		{"before what the index can hold", utc(1000, 1, 1, 0, 0), utc(1500, 1, 1, 0, 0)},
 		{"reversed", utc(2024, 6, 1, 0, 0), utc(2024, 1, 1, 0, 0)},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var want []string
-			for i, r := range releases {
-				if (c.from.IsZero() || !r.Before(c.from)) && (c.to.IsZero() || !r.After(c.to)) {
-					want = append(want, strconv.Itoa(i))
+	// An index built before the year keyword (here: the span says so) must
+	// give the same answers from months alone.
+	noYears := span
+	noYears.years = false
+	for _, sp := range []releaseSpan{span, noYears} {
+		for _, c := range cases {
+			span := sp
+			t.Run(fmt.Sprintf("%s/years=%v", c.name, span.years), func(t *testing.T) {
+				var want []string
+				for i, r := range releases {
+					if (c.from.IsZero() || !r.Before(c.from)) && (c.to.IsZero() || !r.After(c.to)) {
+						want = append(want, strconv.Itoa(i))
+					}
 				}
-			}
-			req := bleve.NewSearchRequestOptions(releaseFilter(c.from, c.to, span), 1000, 0, false)
-			out, err := idx.Search(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, h := range out.Hits {
-				got = append(got, h.ID)
-			}
-			sort.Strings(got)
-			sort.Strings(want)
-			if len(got) != len(want) || len(got) > 0 && !equalStrings(got, want) {
-				t.Errorf("[%v, %v]: found %v, want %v", c.from, c.to, got, want)
-			}
-		})
+				req := bleve.NewSearchRequestOptions(releaseFilter(c.from, c.to, span), 1000, 0, false)
+				out, err := idx.Search(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, h := range out.Hits {
+					got = append(got, h.ID)
+				}
+				sort.Strings(got)
+				sort.Strings(want)
+				if len(got) != len(want) || len(got) > 0 && !equalStrings(got, want) {
+					t.Errorf("[%v, %v]: found %v, want %v", c.from, c.to, got, want)
+				}
+			})
+		}
 	}
 }
 
@@ -145,5 +155,35 @@ func TestFutureVisible(t *testing.T) {
 		if len(got) != len(want) || !equalStrings(got, want) {
 			t.Errorf("visible after %v: found %v, want %v", at, got, want)
 		}
+	}
+}
+
+// TestReleaseSpanWithoutYears: an index holding documents from before the
+// year keyword does not match whole years by their term (it would miss
+// those documents) until every document has one.
+func TestReleaseSpanWithoutYears(t *testing.T) {
+	idx, err := newIndex(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	r := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	old := document{Lang: "en", Release: r}.fields()
+	delete(old, "year")
+	if err := idx.Index("old", old); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Index("new", document{Lang: "en", Release: r}.fields()); err != nil {
+		t.Fatal(err)
+	}
+	span, err := releaseSpanOf(idx)
+	if err != nil || !span.ok || span.years {
+		t.Fatalf("span %+v, %v: want no year terms while a document lacks one", span, err)
+	}
+	if err := idx.Delete("old"); err != nil {
+		t.Fatal(err)
+	}
+	if span, err = releaseSpanOf(idx); err != nil || !span.years {
+		t.Fatalf("span %+v, %v: want year terms once every document has one", span, err)
 	}
 }

@@ -54,6 +54,9 @@ func fieldLang(lang string) string {
 const (
 	dayLayout   = "2006-01-02"
 	monthLayout = "2006-01"
+	// yearLayout names a whole year, so a release filter spanning one is
+	// one term (see releaseFilter).
+	yearLayout = "2006"
 )
 
 // fieldName is a text field of one language: headline_en, body_zh.
@@ -112,6 +115,7 @@ func (d document) fields() map[string]any {
 		m["release"] = d.Release
 		m["day"] = d.Release.UTC().Format(dayLayout)
 		m["month"] = d.Release.UTC().Format(monthLayout)
+		m["year"] = d.Release.UTC().Format(yearLayout)
 	}
 	if !d.VisibleFrom.IsZero() {
 		m["visible_from"] = d.VisibleFrom
@@ -219,7 +223,7 @@ func newMapping() mapping.IndexMapping {
 			dm.AddFieldMappingsAt(fieldName(f.name, l), fm)
 		}
 	}
-	for _, k := range []string{"lang", "channel", "tags", "source", "status", "author", "public", "digest", "day", "month"} {
+	for _, k := range []string{"lang", "channel", "tags", "source", "status", "author", "public", "digest", "day", "month", "year"} {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
 		fm.Store = k == "status" || k == "public" || k == "digest"
