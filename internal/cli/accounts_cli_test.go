@@ -211,3 +211,21 @@ func TestUserResetLink(t *testing.T) {
 		run(t, nil, "user", "reset-link", "--db", db).expect(t, 2, nil, nil)
 	})
 }
+
+// TestSubcommandHelp: `-h` after a command that takes subcommands prints
+// its usage on stdout and exits 0, as the top-level help promises.
+func TestSubcommandHelp(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"user", "-h"}, "user enable EMAIL"},
+		{[]string{"user", "--help"}, "newsdesk user reset-link EMAIL"},
+		{[]string{"token", "-h"}, "newsdesk token add --email E --name N"},
+		{[]string{"audit", "-h"}, "newsdesk audit verify"},
+	} {
+		run(t, nil, c.args...).expect(t, 0, []string{c.want}, nil)
+	}
+	run(t, nil, "user", "frobnicate").expect(t, 2, nil, []string{`unknown subcommand "frobnicate"`, "newsdesk user add"})
+	run(t, nil, "user").expect(t, 2, nil, []string{"expected a subcommand"})
+}

@@ -70,12 +70,24 @@ func withMail(svc *accounts.Service, cfg *config.Config, base string) {
 	}
 }
 
+// userUsage lists the user subcommands, for `user -h` and mistakes.
+const userUsage = `Usage:
+  newsdesk user add --email E --name N --role ROLE [--channel PATH]... [--password-stdin]
+  newsdesk user list
+  newsdesk user disable EMAIL | user enable EMAIL
+  newsdesk user set-role EMAIL ROLE [--channel PATH]...
+  newsdesk user reset-link EMAIL
+Run ` + "`newsdesk user SUBCOMMAND -h`" + ` for its flags.`
+
 func runUser(ctx context.Context, env Env, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "newsdesk user: expected add, list, disable or set-role")
+		fmt.Fprintln(env.Stderr, "newsdesk user: expected a subcommand\n"+userUsage)
 		return exitUsage
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(env.Stdout, userUsage)
+		return exitOK
 	case "add":
 		return runUserAdd(ctx, env, args[1:])
 	case "list":
@@ -89,7 +101,7 @@ func runUser(ctx context.Context, env Env, args []string) int {
 	case "reset-link":
 		return runUserResetLink(ctx, env, args[1:])
 	}
-	fmt.Fprintf(env.Stderr, "newsdesk user: unknown subcommand %q (expected add, list, disable, enable, set-role or reset-link)\n", args[0])
+	fmt.Fprintf(env.Stderr, "newsdesk user: unknown subcommand %q\n%s\n", args[0], userUsage)
 	return exitUsage
 }
 
@@ -296,6 +308,11 @@ func runToken(ctx context.Context, env Env, args []string) int {
 	var scopes multiFlag
 	fs.Var(&scopes, "scope", "`SCOPE`: read, write, publish or admin (repeat; default read)")
 	expires := fs.String("expires", "", "lifetime `DURATION` such as 90d or 720h (default: no expiry)")
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fs.SetOutput(env.Stdout)
+		fs.Usage()
+		return exitOK
+	}
 	if len(args) == 0 || args[0] != "add" {
 		return usageError(env.Stderr, fs, "expected `token add`")
 	}
@@ -338,6 +355,11 @@ func runAudit(ctx context.Context, env Env, args []string) int {
 	fs := newFlagSet("audit verify", "newsdesk audit verify", "Check the audit log's hash chain and report the first broken link.")
 	var cfg config.Config
 	cfg.BindData(fs, env.Getenv)
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fs.SetOutput(env.Stdout)
+		fs.Usage()
+		return exitOK
+	}
 	if len(args) == 0 || args[0] != "verify" {
 		return usageError(env.Stderr, fs, "expected `audit verify`")
 	}
