@@ -11,7 +11,6 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"newsdesk/internal/accounts"
@@ -113,10 +112,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	if err != nil {
 		return err
 	}
-	if cache := portal.Cache(); cache != nil {
-		stopCache := followChanges(ctx, s, portal, cache, log.With("job", "page-cache"))
-		defer stopCache()
-	}
+	defer portal.KeepCacheCurrent(ctx, time.Second)()
 	acc := accounts.New(s, log)
 	acc.Issuer = "Newsdesk"
 	withMail(acc, &cfg, base)
@@ -268,30 +264,6 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) error {
 	return nil
 }
 
-// followChanges keeps the page cache current: the change log is polled every
-// second and, on PostgreSQL, read at once when any node announces a change;
-// a node that lost the announcements clears its cache. It returns the
-// function that stops it.
-func followChanges(ctx context.Context, s *store.Store, portal *site.Server, cache *pagecache.Cache, log *slog.Logger) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	wake := make(chan struct{}, 1)
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		s.WatchChanges(ctx, func(reconnected bool) {
-			if reconnected {
-				log.Warn("change notifications resumed: clearing the page cache")
-				cache.Clear()
-			}
-			select {
-			case wake <- struct{}{}:
-			default:
-			}
-		}, func(err error) { log.Warn("change notifications lost; reconnecting", "err", err) })
-	})
-	wg.Go(func() { portal.FollowChanges(ctx, cache, time.Second, wake) })
-	return func() { cancel(); wg.Wait() }
-}
-
 // publicBase is the scheme and host public links start with:
 // NEWSDESK_BASE_URL, else http:// and the listening address, with a
 // loopback host in place of an unspecified one (":8080", "0.0.0.0:8080").
@@ -313,19 +285,19 @@ func publicBase(configured, addr string) string {
 // path that cannot be written stops the start rather than the first
 // upload) or an s3:// bucket (checked now for the same reason).
 func openMedia(ctx context.Context, s *store.Store, where string, getenv func(string) string, log *slog.Logger) (*media.Service, error) {
-	if strings.HasPrefix(where, "s3://") {
-		files, err := media.OpenS3(ctx, where, getenv)
-		if err != nil {
-			return nil, err
+	files, err := mediaFiles(ctx, where, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if dir, ok := files.(media.DirFiles); ok {
+		if err := os.MkdirAll(dir.Dir, 0o750); err != nil {
+			return nil, fmt.Errorf("media folder: %w", err)
 		}
-		lib := media.New(s, "", log)
-		lib.Files = files
-		return lib, nil
+		return media.New(s, dir.Dir, log), nil
 	}
-	if err := os.MkdirAll(where, 0o750); err != nil {
-		return nil, fmt.Errorf("media folder: %w", err)
-	}
-	return media.New(s, where, log), nil
+	lib := media.New(s, "", log)
+	lib.Files = files
+	return lib, nil
 }
 
 // redactMedia shows where media live without the query of an s3:// URL.

@@ -117,22 +117,7 @@ func newPortalWith(t testing.TB, dialect string, cache *pagecache.Options) *port
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := srv.Cache(); c != nil {
-		ctx, cancel := context.WithCancel(ctx)
-		wake := make(chan struct{}, 1)
-		done := make(chan struct{}, 2)
-		go func() {
-			defer func() { done <- struct{}{} }()
-			s.WatchChanges(ctx, func(bool) {
-				select {
-				case wake <- struct{}{}:
-				default:
-				}
-			}, nil)
-		}()
-		go func() { defer func() { done <- struct{}{} }(); srv.FollowChanges(ctx, c, time.Second, wake) }()
-		t.Cleanup(func() { cancel(); <-done; <-done })
-	}
+	t.Cleanup(srv.KeepCacheCurrent(ctx, time.Second))
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	discard := slog.New(slog.DiscardHandler)

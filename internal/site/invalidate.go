@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"newsdesk/internal/news"
@@ -166,3 +167,32 @@ func (s *Server) applyChanges(ctx context.Context, inv Invalidator, after int64)
 // Followed is the last change the cache has applied; the change log's end
 // minus this is the cache's lag.
 func (s *Server) Followed() int64 { return s.followed.Load() }
+
+// KeepCacheCurrent runs FollowChanges for the page cache (nothing without
+// one) until ctx ends or the returned stop is called: the change log is
+// polled every poll and read at once when the store hears of a change
+// (PostgreSQL: from any node); after lost notifications the cache is
+// cleared, as changes may have gone unheard.
+func (s *Server) KeepCacheCurrent(ctx context.Context, poll time.Duration) (stop func()) {
+	if s.cache == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	wake := make(chan struct{}, 1)
+	log := s.log.With("job", "page-cache")
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s.store.WatchChanges(ctx, func(reconnected bool) {
+			if reconnected {
+				log.Warn("change notifications resumed: clearing the page cache")
+				s.cache.Clear()
+			}
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		}, func(err error) { log.Warn("change notifications lost; reconnecting", "err", err) })
+	})
+	wg.Go(func() { s.FollowChanges(ctx, s.cache, poll, wake) })
+	return func() { cancel(); wg.Wait() }
+}
