@@ -109,14 +109,10 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 	where := `WHERE` + visibleAt + listed + `AND a.language = $2`
 	args := []any{aq.Now.UTC(), aq.Language}
 	if aq.Channel != "" {
-		// The subtree is matched by prefix; % and _ in the path must not act
-		// as wildcards (news/chin_ is not news/china).
-		where += ` AND (c.path = $3 OR c.path LIKE $4 ESCAPE '\')`
-		args = append(args, aq.Channel, likeEscaper.Replace(aq.Channel)+"/%")
+		where, args = inSubtree(where, args, aq.Channel)
 	}
 	if aq.ExceptPinned != "" {
-		args = append(args, aq.ExceptPinned)
-		where += fmt.Sprintf(` AND NOT EXISTS (SELECT 1 FROM pins p WHERE p.scope = $%d AND p.article_id = a.id)`, len(args))
+		where, args = notPinned(where, args, aq.ExceptPinned)
 	}
 	var total int
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+where, args...).Scan(&total); err != nil {
@@ -132,6 +128,22 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 		return nil, 0, fmt.Errorf("list articles: %w", err)
 	}
 	return out, total, nil
+}
+
+// inSubtree adds to a WHERE clause the condition that the article's channel
+// is path or lies below it, appending its arguments. The subtree is matched
+// by prefix; % and _ in the path must not act as wildcards (news/chin_ is
+// not news/china).
+func inSubtree(where string, args []any, path string) (string, []any) {
+	args = append(args, path, likeEscaper.Replace(path)+"/%")
+	return where + fmt.Sprintf(` AND (c.path = $%d OR c.path LIKE $%d ESCAPE '\')`, len(args)-1, len(args)), args
+}
+
+// notPinned adds the condition that the article is not pinned in scope (a
+// listing shows its pinned stories above the rest, not among them).
+func notPinned(where string, args []any, scope string) (string, []any) {
+	args = append(args, scope)
+	return where + fmt.Sprintf(` AND NOT EXISTS (SELECT 1 FROM pins p WHERE p.scope = $%d AND p.article_id = a.id)`, len(args)), args
 }
 
 // likeEscaper makes a string match itself literally in LIKE ... ESCAPE '\'.

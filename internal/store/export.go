@@ -121,16 +121,14 @@ func (q *queries) ListingRank(ctx context.Context, a news.Article, lang, channel
 	where := `WHERE` + visibleAt + listed + `AND a.language = $2 AND (a.release_at > $3 OR (a.release_at = $3 AND a.id > $4))`
 	args := []any{now.UTC(), lang, a.ReleaseAt.UTC(), a.ID}
 	if channel != "" {
-		args = append(args, channel, likeEscaper.Replace(channel)+"/%")
-		where += fmt.Sprintf(` AND (c.path = $%d OR c.path LIKE $%d ESCAPE '\')`, len(args)-1, len(args))
+		where, args = inSubtree(where, args, channel)
 	}
 	if tag != "" {
 		args = append(args, tag)
 		where += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $%d)`, len(args))
 	}
 	if exceptPinned != "" {
-		args = append(args, exceptPinned)
-		where += fmt.Sprintf(` AND NOT EXISTS (SELECT 1 FROM pins p WHERE p.scope = $%d AND p.article_id = a.id)`, len(args))
+		where, args = notPinned(where, args, exceptPinned)
 	}
 	var n int
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+where, args...).Scan(&n); err != nil {

@@ -93,8 +93,7 @@ func (q *queries) PinnedVisible(ctx context.Context, scope, lang string, now tim
 	where := `JOIN pins p ON p.article_id = a.id WHERE` + visibleAt + listed + `AND a.language = $2 AND p.scope = $3`
 	args := []any{now.UTC(), lang, scope}
 	if path, ok := strings.CutPrefix(scope, "channel:"); ok {
-		where += ` AND (c.path = $4 OR c.path LIKE $5 ESCAPE '\')`
-		args = append(args, path, likeEscaper.Replace(path)+"/%")
+		where, args = inSubtree(where, args, path)
 	}
 	where += ` ORDER BY p.position, a.release_at DESC, a.id DESC`
 	if limit > 0 {

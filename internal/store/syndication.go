@@ -34,8 +34,7 @@ func (q *queries) FeedArticles(ctx context.Context, fq FeedQuery) ([]news.Articl
 		where += fmt.Sprintf(` AND a.language = $%d`, len(args))
 	}
 	if fq.Channel != "" {
-		args = append(args, fq.Channel, likeEscaper.Replace(fq.Channel)+"/%")
-		where += fmt.Sprintf(` AND (c.path = $%d OR c.path LIKE $%d ESCAPE '\')`, len(args)-1, len(args))
+		where, args = inSubtree(where, args, fq.Channel)
 	}
 	if !fq.Since.IsZero() {
 		args = append(args, fq.Since.UTC())
