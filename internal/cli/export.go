@@ -17,7 +17,6 @@ import (
 
 	"newsdesk/internal/config"
 	"newsdesk/internal/export"
-	"newsdesk/internal/news"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 )
@@ -110,7 +109,7 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 				}
 				tree, _ := filepath.EvalSymlinks(dir)
 				for _, m := range ms {
-					for _, u := range append([]string{m.URL()}, variantURLs(m)...) {
+					for _, u := range m.Files() {
 						if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(u))); err != nil {
 							changed = append(changed, export.Target{Path: u})
 						}
@@ -222,12 +221,4 @@ func exportProgress(w io.Writer) func(done, total int) {
 			fmt.Fprintf(w, "export: %d of %d pages so far\n", done, total)
 		}
 	}
-}
-
-func variantURLs(m news.Media) []string {
-	var out []string
-	for _, v := range m.Variants {
-		out = append(out, m.VariantURL(v.Width))
-	}
-	return out
 }

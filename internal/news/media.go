@@ -57,6 +57,16 @@ func (m Media) VariantURL(w int) string {
 	return "/media/" + m.Hash + "-" + strconv.Itoa(w) + "." + m.Ext
 }
 
+// Files lists the public paths of the stored file and of every variant:
+// what a static export copies.
+func (m Media) Files() []string {
+	out := []string{m.URL()}
+	for _, v := range m.Variants {
+		out = append(out, m.VariantURL(v.Width))
+	}
+	return out
+}
+
 // Srcset lists the variants and the original for <img srcset>, narrowest
 // first; "" when there is nothing to choose from.
 func (m Media) Srcset() string {

@@ -104,11 +104,8 @@ func (s *Server) Paths(ctx context.Context, now time.Time, yield func(Target) er
 		return err
 	}
 	for _, m := range files {
-		if err := emit(m.URL(), false); err != nil {
-			return err
-		}
-		for _, v := range m.Variants {
-			if err := emit(m.VariantURL(v.Width), false); err != nil {
+		for _, u := range m.Files() {
+			if err := emit(u, false); err != nil {
 				return err
 			}
 		}
