@@ -89,7 +89,7 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 		return export.Summary{}, "", err
 	}
 	now := time.Now()
-	ex := &export.Exporter{Handler: handler, Base: base, Dir: dir, Progress: exportProgress(progressTo)}
+	ex := &export.Exporter{Handler: handler, Listing: portal.ListingPages, Base: base, Dir: dir, Progress: exportProgress(progressTo)}
 	st := export.State{Seq: seq, Base: base.String()}
 	if incremental {
 		prev, ok, err := export.ReadState(dir)

@@ -53,6 +53,11 @@ type Exporter struct {
 	// Progress, when set, hears of each file written and of the total known
 	// so far (listings add pages as they are followed).
 	Progress func(done, total int)
+	// Listing, when set, renders all the pages of the paged listing at path
+	// in one go (site.Server.ListingPages), yielding each page's query
+	// ("" for page 1) and body; handled is false for addresses it does not
+	// know, which are then asked of Handler page by page.
+	Listing func(ctx context.Context, path string, yield func(query string, body []byte) error) (handled bool, err error)
 
 	dirs sync.Map // folders known to exist in the tree being written
 }
@@ -291,13 +296,14 @@ func (e *Exporter) run(ctx context.Context, tree string, targets <-chan Target, 
 		workers.Go(func() {
 			for j := range queue {
 				if ctx.Err() == nil {
-					found, err := e.one(ctx, tree, j, sum, &mu, incremental, add)
+					n, err := e.one(ctx, tree, j, sum, &mu, incremental, add)
 					if err != nil {
 						fail(err)
 					}
-					if found {
-						done.Add(1)
+					if n > 1 { // a listing's later pages, rendered with it
+						total.Add(int64(n - 1))
 					}
+					done.Add(int64(n))
 					if e.Progress != nil {
 						e.Progress(int(done.Load()), int(total.Load()))
 					}
@@ -323,8 +329,56 @@ func (e *Exporter) run(ctx context.Context, tree string, targets <-chan Target, 
 	return firstErr
 }
 
-// one renders one address and writes (or, incrementally, removes) its files.
-func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu *sync.Mutex, incremental bool, add func(job)) (bool, error) {
+// one renders one address and writes (or, incrementally, removes) its
+// files; it returns the pages written (a listing's first page may bring
+// all the others).
+func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu *sync.Mutex, incremental bool, add func(job)) (int, error) {
+	if j.paged && j.query == "" && e.Listing != nil {
+		if n, handled, err := e.listing(ctx, tree, j.path, sum, mu, incremental); handled || err != nil {
+			return n, err
+		}
+	}
+	found, err := e.page(ctx, tree, j, sum, mu, incremental, add)
+	if found {
+		return 1, err
+	}
+	return 0, err
+}
+
+// listing writes every page of the listing at path as e.Listing renders
+// them; handled is false when it does not know the address.
+func (e *Exporter) listing(ctx context.Context, tree, path string, sum *Summary, mu *sync.Mutex, incremental bool) (n int, handled bool, err error) {
+	decoded, ok := decodePath(path)
+	if !ok {
+		return 0, false, nil
+	}
+	last := 0
+	handled, err = e.Listing(ctx, path, func(query string, body []byte) error {
+		files, size, err := e.writeWithSiblings(filepath.Join(tree, fileFor(decoded, query)), "text/html; charset=utf-8", body, incremental)
+		if err != nil {
+			return fmt.Errorf("export %s?%s: %w", path, query, err)
+		}
+		n++
+		last = pageOf(query)
+		mu.Lock()
+		sum.Pages++
+		sum.Files += files
+		sum.Bytes += size
+		mu.Unlock()
+		return nil
+	})
+	if err != nil || !handled {
+		return n, handled, err
+	}
+	if incremental { // a shorter listing: its later pages go
+		removeLaterPages(tree, decoded, last)
+	}
+	return n, true, nil
+}
+
+// page renders one address through the handler and writes (or,
+// incrementally, removes) its files; found is false when it has none.
+func (e *Exporter) page(ctx context.Context, tree string, j job, sum *Summary, mu *sync.Mutex, incremental bool, add func(job)) (bool, error) {
 	target := j.path
 	if j.query != "" {
 		target += "?" + j.query

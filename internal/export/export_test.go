@@ -118,7 +118,7 @@ func (f *fixture) targetsTB(t testing.TB) <-chan export.Target {
 }
 
 func (f *fixture) exporter(dir string) *export.Exporter {
-	return &export.Exporter{Handler: f.portal, Base: f.base, Dir: dir, Workers: 3}
+	return &export.Exporter{Handler: f.portal, Listing: f.portal.ListingPages, Base: f.base, Dir: dir, Workers: 3}
 }
 
 // served is what the portal sends for a path, as a reader gets it.

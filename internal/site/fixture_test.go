@@ -48,6 +48,7 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // and the two seed articles.
 type portal struct {
 	srv      *httptest.Server
+	site     *site.Server
 	store    *store.Store
 	clock    *clock
 	importer *ingest.Importer
@@ -124,7 +125,7 @@ func newPortalWith(t testing.TB, dialect string, cache *pagecache.Options) *port
 	apiSrv := httptest.NewServer(api.New(&accounts.Service{Store: s, Hasher: auth.NewHasher(auth.TestParams), Now: clk.Now, Log: discard},
 		&editorial.Service{Store: s, Sanitizer: san, Now: clk.Now, Log: discard}, discard, media.New(s, t.TempDir(), discard), api.WithSearch(idx)))
 	t.Cleanup(apiSrv.Close)
-	p := &portal{srv: ts, store: s, clock: clk, importer: im, indexer: &search.Indexer{Store: s, Index: idx}, api: apiSrv}
+	p := &portal{srv: ts, site: srv, store: s, clock: clk, importer: im, indexer: &search.Indexer{Store: s, Index: idx}, api: apiSrv}
 	p.searchUpToDate(t)
 	return p
 }

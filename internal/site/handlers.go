@@ -209,9 +209,20 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, f frame, lang s
 	if err != nil {
 		return err
 	}
-	pg, err := paginate(lang, channelURL(lang, c.Path), page, total)
+	p, err := channelPage(f, lang, c, page, total, pinned, list)
 	if err != nil {
 		return err
+	}
+	return s.send(w, r, "listing", p, newest(append(pinned, list...)))
+}
+
+// channelPage builds page of a channel's listing: pinned heads page 1, list
+// is that page's share of the total others. The handler and the static
+// export's ListingPages both build pages here, so their bytes agree.
+func channelPage(f frame, lang string, c news.Channel, page, total int, pinned, list []news.Article) (*pageData, error) {
+	pg, err := paginate(lang, channelURL(lang, c.Path), page, total)
+	if err != nil {
+		return nil, err
 	}
 	def := f.site.DefaultLanguage
 	p := newPage(f, lang, c.Path)
@@ -224,7 +235,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, f frame, lang s
 		lv.Children = append(lv.Children, link{Name: child.Name.In(lang, def), URL: channelURL(lang, child.Path)})
 	}
 	p.Listing = lv
-	return s.send(w, r, "listing", p, newest(append(pinned, list...)))
+	return p, nil
 }
 
 // pageNumber reads ?page=N of a paginated page: 1 when absent, not found

@@ -141,13 +141,23 @@ func (s *Server) tagListing(w http.ResponseWriter, r *http.Request, f frame, lan
 	if total == 0 {
 		return news.ErrNotFound
 	}
-	pg, err := paginate(lang, tagURL(lang, tag), page, total)
+	p, err := tagPage(f, lang, tag, page, total, list)
 	if err != nil {
 		return err
+	}
+	return s.send(w, r, "listing", p, newest(list))
+}
+
+// tagPage builds page of a tag's listing, list being that page's share of
+// total (shared with ListingPages, as channelPage).
+func tagPage(f frame, lang, tag string, page, total int, list []news.Article) (*pageData, error) {
+	pg, err := paginate(lang, tagURL(lang, tag), page, total)
+	if err != nil {
+		return nil, err
 	}
 	p := newPage(f, lang, "")
 	p.Title = fmt.Sprintf(label(lang, "tag_title"), tag)
 	p.Canonical = pg.URL
 	p.Listing = &listingView{Name: p.Title, Items: items(list, f.site.Location()), pager: pg}
-	return s.send(w, r, "listing", p, newest(list))
+	return p, nil
 }

@@ -101,6 +101,10 @@ type ArticleQuery struct {
 	// ExceptPinned, when set, leaves out the articles pinned in that scope
 	// (see PinnedVisible), which a page shows above the rest.
 	ExceptPinned string
+	// All lists every matching article, ignoring Limit and Offset, with
+	// their number as the total: one ordered query for all the pages of a
+	// listing (the static export), rather than one query and count a page.
+	All bool
 }
 
 // VisibleArticles lists what readers may see, newest release first, and the
@@ -113,6 +117,13 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 	}
 	if aq.ExceptPinned != "" {
 		where, args = notPinned(where, args, aq.ExceptPinned)
+	}
+	if aq.All {
+		out, err := q.articleList(ctx, where+` ORDER BY a.release_at DESC, a.id DESC`, args...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list articles: %w", err)
+		}
+		return out, len(out), nil
 	}
 	var total int
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+where, args...).Scan(&total); err != nil {

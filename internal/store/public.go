@@ -21,6 +21,9 @@ type TagQuery struct {
 	Limit    int
 	Offset   int
 	Now      time.Time
+	// All lists every article under the tag, ignoring Limit and Offset
+	// (as ArticleQuery.All).
+	All bool
 }
 
 // VisibleTaggedArticles lists what readers may see under a tag, newest
@@ -30,6 +33,13 @@ func (q *queries) VisibleTaggedArticles(ctx context.Context, tq TagQuery) ([]new
 	where := `WHERE` + visibleAt + listed + `AND a.language = $2
 		AND EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $3)`
 	args := []any{tq.Now.UTC(), tq.Language, tq.Tag}
+	if tq.All {
+		list, err := q.articleList(ctx, where+` ORDER BY a.release_at DESC, a.id DESC`, args...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list articles tagged %q: %w", tq.Tag, err)
+		}
+		return list, len(list), nil
+	}
 	var total int
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*)`+articleFrom+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count articles tagged %q: %w", tq.Tag, err)
