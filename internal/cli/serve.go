@@ -187,7 +187,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	notifyDone := make(chan struct{})
 	go func() {
 		defer close(notifyDone)
-		(&jobs.Notifier{Store: s, Now: time.Now, Log: log.With("job", "notifications"), BaseURL: base}).Run(clockCtx)
+		(&jobs.Notifier{Store: s, Now: time.Now, Log: log.With("job", "notifications"), BaseURL: base,
+			Purge: &jobs.Purge{URL: cfg.PurgeURL, Secret: cfg.PurgeSecret, Paths: portal.PurgePaths}}).Run(clockCtx)
 	}()
 	defer func() { stopClock(); <-notifyDone }()
 	statsDone := make(chan struct{})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -36,8 +37,13 @@ type Config struct {
 	// SearchRate and APIRate are how many requests a minute one client
 	// (an IP address) may make to search and to the API, over all nodes;
 	// 0 turns the limit off.
-	SearchRate    int
-	APIRate       int
+	SearchRate int
+	APIRate    int
+	// PurgeURL, when set, receives a POST naming the public URLs each
+	// batch of changes altered, for a CDN to drop (signed with
+	// PurgeSecret when that is set).
+	PurgeURL      string
+	PurgeSecret   string
 	trustedParsed []netip.Prefix
 }
 
@@ -71,6 +77,8 @@ func (c *Config) BindServe(fs *flag.FlagSet, getenv Getenv) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env(getenv, "metrics-addr", ""), "listen `ADDR` for /metrics (off when empty)")
 	fs.IntVar(&c.SearchRate, "search-rate", envInt(getenv, "search-rate", 60), "searches a minute one client may make (`N`, 0: no limit)")
 	fs.IntVar(&c.APIRate, "api-rate", envInt(getenv, "api-rate", 600), "API requests a minute one client may make (`N`, 0: no limit)")
+	fs.StringVar(&c.PurgeURL, "purge-url", env(getenv, "purge-url", ""), "CDN purge webhook: POST the URLs each change altered to `URL` (off when empty)")
+	fs.StringVar(&c.PurgeSecret, "purge-secret", env(getenv, "purge-secret", ""), "sign purge requests with `SECRET` (Newsdesk-Signature header, as webhooks)")
 }
 
 // envInt is env for a number; a value that is not one keeps the default
@@ -128,6 +136,11 @@ func (c *Config) Validate() error {
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			return fmt.Errorf("--metrics-addr %q: %w", c.MetricsAddr, err)
+		}
+	}
+	if c.PurgeURL != "" {
+		if u, err := url.Parse(c.PurgeURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--purge-url %q (or NEWSDESK_PURGE_URL): want an http(s)://host/... address", c.PurgeURL)
 		}
 	}
 	c.trustedParsed = nil

@@ -105,6 +105,9 @@ type Notifier struct {
 	MaxAttempts int
 	// Poll is how often Run looks for work (default 1 s).
 	Poll time.Duration
+	// Purge, when its URL is set, is the CDN purge webhook, enqueued once
+	// per batch of changes with the others.
+	Purge *Purge
 }
 
 func (n *Notifier) defaults() {
@@ -194,16 +197,37 @@ func (n *Notifier) enqueue(ctx context.Context) (int, int, error) {
 	if err != nil || len(changes) == 0 {
 		return 0, 0, err
 	}
+	var purge []byte
+	if n.Purge != nil && n.Purge.URL != "" {
+		ev, ok, err := n.purgeEvent(ctx, changes)
+		if err != nil {
+			return 0, 0, err
+		}
+		if ok {
+			if purge, err = json.Marshal(ev); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
 	enqueued := 0
 	errRaced := errors.New("another node took these changes")
 	err = n.Store.InTx(ctx, func(tx *store.Tx) error {
 		enqueued = 0
-		ok, err := tx.AdvanceNotificationCursor(ctx, from, changes[len(changes)-1].Seq)
+		last := changes[len(changes)-1].Seq
+		ok, err := tx.AdvanceNotificationCursor(ctx, from, last)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return errRaced
+		}
+		now := n.Now()
+		if purge != nil {
+			if _, err := tx.EnqueueDelivery(ctx, store.Delivery{Kind: store.DeliveryPurge, Target: n.Purge.URL,
+				Event: PurgeEventName, ChangeSeq: last, Payload: string(purge), CreatedAt: now}); err != nil {
+				return err
+			}
+			enqueued++
 		}
 		hooks, err := tx.Webhooks(ctx)
 		if err != nil {
@@ -213,7 +237,6 @@ func (n *Notifier) enqueue(ctx context.Context) (int, int, error) {
 		if err != nil {
 			return err
 		}
-		now := n.Now()
 		pinged := map[string]bool{}
 		for _, c := range changes {
 			event, ok := events[c.Kind]
@@ -306,10 +329,16 @@ func (n *Notifier) send(ctx context.Context, d store.Delivery) store.Attempt {
 		}
 	default:
 		body := []byte(d.Payload)
+		secret := d.Secret
+		if d.Kind == store.DeliveryPurge && n.Purge != nil {
+			secret = n.Purge.Secret
+		}
 		req, err = http.NewRequestWithContext(ctx, http.MethodPost, d.Target, bytes.NewReader(body))
 		if err == nil {
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set(SignatureHeader, Sign(d.Secret, now, body))
+			if secret != "" || d.Kind != store.DeliveryPurge {
+				req.Header.Set(SignatureHeader, Sign(secret, now, body))
+			}
 			req.Header.Set(EventHeader, d.Event)
 			req.Header.Set(DeliveryHeader, strconv.FormatInt(d.ID, 10))
 		}

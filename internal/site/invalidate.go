@@ -104,6 +104,16 @@ func (s *Server) AffectedPaths(ctx context.Context, c store.Change) (paths, pref
 	return paths, []string{"/sitemap"}, false, nil
 }
 
+// PurgePaths is AffectedPaths as URL paths (a tag page's tag escaped as
+// in its links), for a CDN purge webhook.
+func (s *Server) PurgePaths(ctx context.Context, c store.Change) (paths, prefixes []string, all bool, err error) {
+	paths, prefixes, all, err = s.AffectedPaths(ctx, c)
+	for i, p := range paths {
+		paths[i] = escapeTagPath(p)
+	}
+	return paths, prefixes, all, err
+}
+
 // FollowChanges applies the change log to the cache until ctx ends: each
 // change drops exactly the pages it touched. It starts after the log's
 // current end (the cache starts empty), polls every poll, and wakes at once

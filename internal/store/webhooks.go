@@ -35,6 +35,8 @@ type WebhookStatus struct {
 const (
 	DeliveryWebhook = "webhook"
 	DeliveryWebSub  = "websub"
+	// DeliveryPurge is a CDN purge request (jobs.Purge).
+	DeliveryPurge = "purge"
 )
 
 // Delivery states.
