@@ -66,7 +66,11 @@ func main() {
 		log.Fatal(err)
 	}
 	if *hugoDir != "" {
-		if err := writeHugoSkeleton(*hugoDir, tree); err != nil {
+		pages, err := s.Pages(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := writeHugoSkeleton(*hugoDir, site, tree, pages); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -124,43 +128,235 @@ func body(i int) string {
 }
 
 func writeHugoArticle(dir string, a news.Article, loc *time.Location) error {
-	name := filepath.Join(dir, "content", "en", filepath.FromSlash(a.ChannelPath), a.Slug+".md")
-	fm := fmt.Sprintf("---\ntitle: %q\ndate: %s\nurl: %q\nsummary: %q\nsource: %q\neditor: %q\ntags: [%q, %q]\n---\n%s\n",
-		a.Headline, a.ReleaseAt.In(loc).Format(time.RFC3339), a.Path(loc), a.Summary, a.Source, a.Editor, a.Tags[0], a.Tags[1], a.BodyHTML)
+	// Stored HTML goes in as an .html content file, as Newsdesk stores it:
+	// Hugo copies it without a Markdown pass (the fair comparison; a .md
+	// file would also need goldmark's unsafe mode to keep the body).
+	name := filepath.Join(dir, "content", filepath.FromSlash(a.ChannelPath), a.Slug+".html")
+	fm := fmt.Sprintf("---\ntitle: %q\ndate: %s\nlastmod: %s\nurl: %q\nsummary: %q\nsource: %q\neditor: %q\ntags: [%q, %q]\n---\n%s\n",
+		a.Headline, a.ReleaseAt.In(loc).Format(time.RFC3339), a.UpdatedAt.In(loc).Format(time.RFC3339), a.Path(loc), a.Summary, a.Source, a.Editor, a.Tags[0], a.Tags[1], a.BodyHTML)
 	return os.WriteFile(name, []byte(fm), 0o644)
 }
 
-// writeHugoSkeleton writes the Hugo configuration, one section per channel
-// and templates that produce the portal's pages.
-func writeHugoSkeleton(dir string, tree *news.ChannelTree) error {
+// writeHugoSkeleton writes the Hugo configuration, one section per channel,
+// the footer pages, and templates that produce what the portal's export
+// does for the English edition: the same page markup (head with canonical,
+// feed links, Open Graph, JSON-LD; masthead, channel navigation,
+// breadcrumb, footer), channel listings of the whole subtree 20 a page,
+// tag pages, the home page with its channel boxes, RSS, Atom and JSON
+// feeds of the 50 newest for the site and every channel, and a sitemap.
+func writeHugoSkeleton(dir string, site news.Site, tree *news.ChannelTree, pages []news.Page) error {
+	name := site.Name.In("en", site.DefaultLanguage)
 	files := map[string]string{
-		"config.toml": `baseURL = "http://127.0.0.1:18080/"
+		"config.toml": fmt.Sprintf(`baseURL = "http://127.0.0.1:18080/"
 languageCode = "en"
-title = "Energy Administration"
+title = %q
+timeZone = %q
 paginate = 20
-disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
+disableKinds = ["taxonomy", "robotsTXT", "404"]
+ignoreErrors = ["error-disable-taxonomy"]
+[params]
+  sponsor = %q
+  operator = %q
+  registration = %q
+  browsernote = %q
 [taxonomies]
   tag = "tags"
-`,
+[permalinks]
+  tags = "/en/tags/:slug/"
+[services.rss]
+  limit = 50
+[mediaTypes."application/atom+xml"]
+  suffixes = ["xml"]
+[mediaTypes."application/feed+json"]
+  suffixes = ["json"]
+[outputFormats.RSS]
+  baseName = "feed"
+[outputFormats.Atom]
+  mediaType = "application/atom+xml"
+  baseName = "atom"
+[outputFormats.JSONFeed]
+  mediaType = "application/feed+json"
+  baseName = "feed"
+  isPlainText = true
+[outputs]
+  home = ["HTML", "RSS", "Atom", "JSONFeed"]
+  section = ["HTML", "RSS", "Atom", "JSONFeed"]
+  term = ["HTML"]
+`, name, site.TimeZone, site.Sponsor.In("en", site.DefaultLanguage), site.Operator.In("en", site.DefaultLanguage),
+			site.RegistrationNumber, site.BrowserNote.In("en", site.DefaultLanguage)),
 		"layouts/_default/baseof.html": `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ .Title }} - {{ .Site.Title }}</title><link rel="stylesheet" href="/static/site.css"></head>
-<body><header><p class="site-name"><a href="/en/">{{ .Site.Title }}</a></p>
-<nav><ul>{{ range .Site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></nav></header>
-<main>{{ block "main" . }}{{ end }}</main>
-<footer><p><a href="/en/about-us/">About us</a> | <a href="/en/contact-us/">Contact us</a> | <a href="/en/legal-notice/">Legal notice</a></p>
-<p>Sponsored by the Energy Administration. Operated by its information centre.</p><p>Registration number:11044902</p></footer></body></html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} - {{ .Site.Title }}</title>
+{{ with .Params.summary }}<meta name="description" content="{{ . }}">
+{{ end }}<link rel="stylesheet" href="/static/site.css">
+<link rel="stylesheet" href="/static/print.css" media="print">
+<link rel="canonical" href="{{ .RelPermalink }}">
+<link rel="alternate" hreflang="zh" href="/zh/">
+{{ with .CurrentSection }}{{ if not .IsHome }}<link rel="alternate" type="application/rss+xml" title="{{ $.Site.Title }} - {{ .Title }} (RSS)" href="{{ .RelPermalink }}feed.xml">
+<link rel="alternate" type="application/atom+xml" title="{{ $.Site.Title }} - {{ .Title }} (Atom)" href="{{ .RelPermalink }}atom.xml">
+<link rel="alternate" type="application/feed+json" title="{{ $.Site.Title }} - {{ .Title }} (JSON Feed)" href="{{ .RelPermalink }}feed.json">
+{{ end }}{{ end }}<link rel="alternate" type="application/rss+xml" title="{{ .Site.Title }} (RSS)" href="/en/feed.xml">
+<link rel="alternate" type="application/atom+xml" title="{{ .Site.Title }} (Atom)" href="/en/atom.xml">
+<link rel="alternate" type="application/feed+json" title="{{ .Site.Title }} (JSON Feed)" href="/en/feed.json">
+{{ block "meta" . }}{{ end }}<link rel="search" type="application/opensearchdescription+xml" href="/en/opensearch.xml" title="{{ .Site.Title }}">
+</head>
+<body>
+<a class="skip" href="#content">Skip to content</a>
+<header class="masthead">
+<div class="wrap">
+<p class="sitename"><a href="/en/">{{ .Site.Title }}</a></p>
+<form class="sitesearch" action="/en/search" method="get" role="search" aria-label="Search the site">
+<label for="site-q" class="visually-hidden">Search the site</label>
+<input type="search" id="site-q" name="q" maxlength="500">
+<button type="submit">Search</button>
+</form>
+<p class="langswitch"><a href="/zh/" hreflang="zh" lang="zh">中文</a></p>
+</div>
+<nav class="channels" aria-label="Channels">
+<ul class="wrap">
+<li><a href="/en/"{{ if .IsHome }} class="active"{{ end }}>Home</a></li>
+{{ range .Site.Sections }}<li><a href="{{ .RelPermalink }}"{{ if eq $.Section .Section }} class="active"{{ end }}>{{ .Title }}</a></li>
+{{ end }}</ul>
+</nav>
+</header>
+<div class="wrap">
+{{ if not .IsHome }}<nav class="breadcrumb" aria-label="Breadcrumb">
+<a href="/en/">Home</a> &gt; {{ range .Ancestors.Reverse }}{{ if not .IsHome }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> &gt; {{ end }}{{ end }}{{ if not .IsPage }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> &gt; {{ end }}
+</nav>
+{{ end }}<main id="content">
+{{ block "main" . }}{{ end }}
+</main>
+</div>
+<footer class="sitefooter">
+<div class="wrap">
+<p class="footerlinks"><a href="/en/about-us/">About us</a> | <a href="/en/contact-us/">Contact us</a> | <a href="/en/legal-notice/">Legal notice</a> | <a href="/en/corrections/">Corrections</a></p>
+<p class="org"><span class="sponsor">{{ .Site.Params.sponsor }}</span> <span class="gap"></span> <span class="operator">{{ .Site.Params.operator }}</span></p>
+<p class="registration">Registration number:{{ .Site.Params.registration }}</p>
+<p class="browsernote">{{ .Site.Params.browsernote }}</p>
+</div>
+</footer>
+</body>
+</html>
 `,
-		"layouts/_default/single.html": `{{ define "main" }}<nav class="breadcrumb"><a href="/en/">Home</a>{{ range .Ancestors.Reverse }}{{ if not .IsHome }} &gt; <a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</nav>
-<article><h1>{{ .Title }}</h1><p class="meta">Release Date:<time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02 15:04:05" }}</time> Source:{{ .Params.source }}</p>
-<div class="body">{{ .Content }}</div><p class="editor">Editor: {{ .Params.editor }}</p>
-{{ with .Params.tags }}<p class="tags">Tags: {{ range $i, $t := . }}{{ if $i }}, {{ end }}<a href="/tags/{{ $t | urlize }}/" rel="tag">{{ $t }}</a>{{ end }}</p>{{ end }}</article>{{ end }}
+		"layouts/_default/single.html": `{{ define "meta" }}<meta property="og:type" content="article">
+<meta property="og:title" content="{{ .Title }}">
+<meta property="og:description" content="{{ .Params.summary }}">
+<meta property="og:url" content="{{ .Permalink }}">
+<meta property="og:site_name" content="{{ .Site.Title }}">
+<meta property="og:locale" content="en_US">
+<meta property="og:image" content="{{ .Site.BaseURL }}static/logo.png">
+<meta property="article:published_time" content="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">
+<meta property="article:modified_time" content="{{ .Lastmod.Format "2006-01-02T15:04:05-07:00" }}">
+<meta property="article:section" content="{{ .CurrentSection.Title }}">
+{{ range .Params.tags }}<meta property="article:tag" content="{{ . }}">
+{{ end }}<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="{{ .Title }}">
+<meta name="twitter:description" content="{{ .Params.summary }}">
+{{ $org := dict "@type" "Organization" "name" .Params.source }}{{ $ld := dict "@context" "https://schema.org" "@type" "NewsArticle" "articleSection" .CurrentSection.Title "author" (slice $org) "dateModified" (.Lastmod.Format "2006-01-02T15:04:05-07:00") "datePublished" (.Date.Format "2006-01-02T15:04:05-07:00") "description" .Params.summary "editor" (dict "@type" "Person" "name" .Params.editor) "headline" .Title "inLanguage" "en" "isAccessibleForFree" true "keywords" .Params.tags "mainEntityOfPage" (dict "@id" .Permalink "@type" "WebPage") "publisher" (dict "@type" "Organization" "logo" (dict "@type" "ImageObject" "url" (print .Site.BaseURL "static/logo.png")) "name" .Site.Title "url" (print .Site.BaseURL "en/")) "sourceOrganization" $org "url" .Permalink }}<script type="application/ld+json">{{ $ld | jsonify | safeJS }}</script>
+{{ end }}{{ define "main" }}<article class="story">
+<h1>{{ .Title }}</h1>
+<p class="meta"><span class="release">Release Date:<time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02 15:04:05" }}</time></span> <span class="source">Source:{{ .Params.source }}</span></p>
+<p class="summary">{{ .Params.summary }}</p>
+<div class="body">
+{{ .Content }}
+</div>
+{{ with .Params.tags }}<p class="tags">Tags: {{ range $i, $t := . }}{{ if $i }}, {{ end }}<a href="/en/tags/{{ $t | urlize }}/" rel="tag">{{ $t }}</a>{{ end }}</p>
+{{ end }}<p class="editor">Editor: {{ .Params.editor }}</p>
+</article>
+{{ end }}
 `,
-		"layouts/_default/list.html": `{{ define "main" }}<h1>{{ .Title }}</h1><ul class="list">{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02" }}</time><p>{{ .Summary }}</p></li>{{ end }}</ul>
-<nav class="pager">{{ with .Paginator.Prev }}<a href="{{ .URL }}" rel="prev">Previous</a>{{ end }} Page {{ .Paginator.PageNumber }} of {{ .Paginator.TotalPages }} {{ with .Paginator.Next }}<a href="{{ .URL }}" rel="next">Next</a>{{ end }}</nav>{{ end }}
+		"layouts/_default/page.html": `{{ define "main" }}<article class="page">
+<h1>{{ .Title }}</h1>
+<div class="body">
+{{ .Content }}
+</div>
+</article>
+{{ end }}
 `,
-		"layouts/index.html": `{{ define "main" }}<h2>Latest</h2><ul>{{ range first 6 .Site.RegularPages.ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
-{{ range .Site.Sections }}<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><ul>{{ range first 5 .RegularPagesRecursive.ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}{{ end }}
+		"layouts/_default/list.html": `{{ define "main" }}<section class="listing">
+<h1>{{ .Title }}</h1>
+{{ with .Sections }}<ul class="subchannels">
+{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+{{ end }}</ul>
+{{ end }}{{ $pages := .RegularPagesRecursive }}{{ if eq .Kind "term" }}{{ $pages = .Pages }}{{ end }}{{ $pag := .Paginate $pages.ByDate.Reverse }}<ul class="headlines">
+{{ range $pag.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02" }}</time><p>{{ .Params.summary }}</p></li>
+{{ end }}</ul>
+{{ if gt $pag.TotalPages 1 }}<nav class="pagination" aria-label="Pages">
+{{ with $pag.Prev }}<a href="{{ .URL }}" rel="prev">Previous page</a>
+{{ end }}<span>Page {{ $pag.PageNumber }} of {{ $pag.TotalPages }}</span>
+{{ with $pag.Next }}<a href="{{ .URL }}" rel="next">Next page</a>
+{{ end }}</nav>
+{{ end }}</section>
+{{ end }}
+`,
+		"layouts/index.html": `{{ define "main" }}<h1 class="visually-hidden">{{ .Site.Title }}</h1>
+<section class="leads">
+<h2>Latest news</h2>
+<ul class="headlines">
+{{ range first 6 .Site.RegularPages.ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02" }}</time><p>{{ .Params.summary }}</p></li>
+{{ end }}</ul>
+</section>
+{{ range .Site.Sections }}<section class="channelbox">
+<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<ul class="headlines compact">
+{{ range first 6 .RegularPagesRecursive.ByDate.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02" }}</time></li>
+{{ end }}</ul>
+<p class="more"><a href="{{ .RelPermalink }}">More &gt;</a></p>
+</section>
+{{ end }}{{ end }}
+`,
+		"layouts/_default/list.rss.xml": `{{ $pages := .RegularPagesRecursive }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}{{ $title := .Site.Title }}{{ if not .IsHome }}{{ $title = print .Site.Title " - " .Title }}{{ end }}{{ printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" | safeHTML }}
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel>
+    <title>{{ $title }}</title>
+    <link>{{ .Permalink }}</link>
+    <description>{{ .Title }}</description>
+    <language>en</language>{{ with $pages.ByDate.Reverse }}
+    <lastBuildDate>{{ (index . 0).Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</lastBuildDate>{{ end }}
+    <generator>Hugo</generator>
+    <atom:link rel="self" type="application/rss+xml" href="{{ .Permalink }}feed.xml"></atom:link>
+    <image>
+      <url>{{ .Site.BaseURL }}static/logo.png</url>
+      <title>{{ $title }}</title>
+      <link>{{ .Permalink }}</link>
+    </image>{{ range first 50 $pages.ByDate.Reverse }}
+    <item>
+      <title>{{ .Title }}</title>
+      <link>{{ .Permalink }}</link>
+      <description>{{ .Params.summary }}</description>
+      <dc:creator>{{ .Params.source }}</dc:creator>{{ range .Params.tags }}
+      <category>{{ . }}</category>{{ end }}
+      <guid isPermaLink="false">{{ .Permalink }}</guid>
+      <pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
+    </item>{{ end }}
+  </channel>
+</rss>
+`,
+		"layouts/_default/list.atom.xml": `{{ $pages := .RegularPagesRecursive }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}{{ $title := .Site.Title }}{{ if not .IsHome }}{{ $title = print .Site.Title " - " .Title }}{{ end }}{{ printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" | safeHTML }}
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <title>{{ $title }}</title>
+  <id>{{ .Permalink }}</id>
+  <link rel="alternate" href="{{ .Permalink }}"></link>
+  <link rel="self" href="{{ .Permalink }}atom.xml"></link>{{ with $pages.ByDate.Reverse }}
+  <updated>{{ (index . 0).Lastmod.Format "2006-01-02T15:04:05-07:00" | safeHTML }}</updated>{{ end }}
+  <generator>Hugo</generator>
+  <logo>{{ .Site.BaseURL }}static/logo.png</logo>{{ range first 50 $pages.ByDate.Reverse }}
+  <entry>
+    <title>{{ .Title }}</title>
+    <id>{{ .Permalink }}</id>
+    <link rel="alternate" href="{{ .Permalink }}"></link>
+    <published>{{ .Date.Format "2006-01-02T15:04:05-07:00" | safeHTML }}</published>
+    <updated>{{ .Lastmod.Format "2006-01-02T15:04:05-07:00" | safeHTML }}</updated>
+    <author><name>{{ .Params.source }}</name></author>{{ range .Params.tags }}
+    <category term="{{ . }}"></category>{{ end }}
+    <summary type="text">{{ .Params.summary }}</summary>
+  </entry>{{ end }}
+</feed>
+`,
+		"layouts/_default/list.jsonfeed.json": `{{ $pages := .RegularPagesRecursive }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}{{ $title := .Site.Title }}{{ if not .IsHome }}{{ $title = print .Site.Title " - " .Title }}{{ end }}{{ $items := slice }}{{ range first 50 $pages.ByDate.Reverse }}{{ $items = $items | append (dict "id" .Permalink "url" .Permalink "title" .Title "summary" .Params.summary "date_published" (.Date.Format "2006-01-02T15:04:05-07:00") "date_modified" (.Lastmod.Format "2006-01-02T15:04:05-07:00") "authors" (slice (dict "name" .Params.source)) "tags" .Params.tags "language" "en") }}{{ end }}{{ dict "version" "https://jsonfeed.org/version/1.1" "title" $title "home_page_url" .Permalink "feed_url" (print .Permalink "feed.json") "icon" (print .Site.BaseURL "static/logo.png") "language" "en" "items" $items | jsonify (dict "indent" "  ") }}
 `,
 	}
 	for name, text := range files {
@@ -173,7 +369,7 @@ disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
 		}
 	}
 	for _, c := range tree.All() {
-		d := filepath.Join(dir, "content", "en", filepath.FromSlash(c.Path))
+		d := filepath.Join(dir, "content", filepath.FromSlash(c.Path))
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
@@ -182,7 +378,13 @@ disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
 			return err
 		}
 	}
-	return os.WriteFile(filepath.Join(dir, "content", "en", "_index.md"), []byte("---\ntitle: \"English\"\nurl: \"/en/\"\n---\n"), 0o644)
+	for _, pg := range pages {
+		fm := fmt.Sprintf("---\ntitle: %q\nurl: %q\nlayout: page\n_build:\n  list: never\n---\n%s\n", pg.Title.In("en", site.DefaultLanguage), "/en/"+pg.Slug+"/", pg.Body.In("en", site.DefaultLanguage))
+		if err := os.WriteFile(filepath.Join(dir, "content", pg.Slug+".html"), []byte(fm), 0o644); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "content", "_index.md"), []byte("---\ntitle: \"Home\"\nurl: \"/en/\"\n---\n"), 0o644)
 }
 
 // editOne changes the headline of generated article n through the
