@@ -47,7 +47,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	loc := site.Location()
 	d := &dashboardData{}
 	for _, lang := range site.Languages {
-		list, _, err := s.store.VisibleArticles(ctx, store.ArticleQuery{Language: lang, Limit: 10, Now: s.now()})
+		list, _, err := s.store.VisibleArticles(ctx, store.ArticleQuery{Language: lang, Limit: 10, Now: s.now(), NoTotal: true})
 		if err != nil {
 			return err
 		}

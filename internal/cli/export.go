@@ -17,6 +17,7 @@ import (
 
 	"newsdesk/internal/config"
 	"newsdesk/internal/export"
+	"newsdesk/internal/news"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 )
@@ -97,13 +98,18 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 			return export.Summary{}, "", err
 		}
 		if ok && prev.Base == st.Base {
-			changed, all, err := changedTargets(ctx, s, portal, prev.Seq, now)
+			changed, articles, all, err := changedTargets(ctx, s, portal, prev.Seq, now)
 			if err != nil {
 				return export.Summary{}, "", err
 			}
 			if !all {
 				// Files of newly visible articles that the tree lacks.
-				ms, err := s.VisibleMedia(ctx, now)
+				var ms []news.Media
+				if len(articles) > 0 && len(articles) <= 500 {
+					ms, err = s.VisibleMedia(ctx, now, articles...)
+				} else if len(articles) > 0 {
+					ms, err = s.VisibleMedia(ctx, now)
+				}
 				if err != nil {
 					return export.Summary{}, "", err
 				}
@@ -149,23 +155,28 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 	return sum, "full", err
 }
 
-// changedTargets lists the addresses the changes after seq touched; all is
-// true when one of them touched every page.
-func changedTargets(ctx context.Context, s *store.Store, portal *site.Server, after int64, now time.Time) ([]export.Target, bool, error) {
+// changedTargets lists the addresses the changes after seq touched and the
+// articles they were about; all is true when one of them touched every
+// page.
+func changedTargets(ctx context.Context, s *store.Store, portal *site.Server, after int64, now time.Time) ([]export.Target, []int64, bool, error) {
 	set := map[export.Target]bool{}
 	var prefixes []string
+	articles := map[int64]bool{}
 	for {
 		changes, err := s.Changes(ctx, after, 1000)
 		if err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 		for _, c := range changes {
 			targets, pre, all, err := portal.ExportTargets(ctx, c, now)
 			if err != nil {
-				return nil, false, err
+				return nil, nil, false, err
 			}
 			if all {
-				return nil, true, nil
+				return nil, nil, true, nil
+			}
+			if c.ArticleID != 0 {
+				articles[c.ArticleID] = true
 			}
 			for _, t := range targets {
 				set[export.Target{Path: t.Path, Query: t.Query, Paged: t.Paged}] = true
@@ -187,14 +198,18 @@ func changedTargets(ctx context.Context, s *store.Store, portal *site.Server, af
 			return nil
 		})
 		if err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 	}
 	out := make([]export.Target, 0, len(set))
 	for t := range set {
 		out = append(out, t)
 	}
-	return out, false, nil
+	ids := make([]int64, 0, len(articles))
+	for id := range articles {
+		ids = append(ids, id)
+	}
+	return out, ids, false, nil
 }
 
 // exportProgress shows a bar on a terminal and a line every two seconds

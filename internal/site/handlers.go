@@ -163,6 +163,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, f frame, lang stri
 	if rest := homeLeads - len(leads); rest > 0 {
 		q := storeQuery(lang, "", rest, 0, now)
 		q.ExceptPinned = store.HomeScope(lang)
+		q.NoTotal = true
 		latest, _, err := s.store.VisibleArticles(ctx, q)
 		if err != nil {
 			return err
@@ -175,7 +176,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, f frame, lang stri
 	hv := &homeView{Leads: append(pinnedItems(leads[:pinnedN], loc), items(leads[pinnedN:], loc)...)}
 	modified := newest(leads)
 	for _, c := range f.tree.Children(0) {
-		list, _, err := s.store.VisibleArticles(ctx, storeQuery(lang, c.Path, 6, 0, now))
+		q := storeQuery(lang, c.Path, 6, 0, now)
+		q.NoTotal = true
+		list, _, err := s.store.VisibleArticles(ctx, q)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"newsdesk/internal/news"
@@ -43,10 +44,21 @@ func (q *queries) VisibleTags(ctx context.Context, lang string, now time.Time) (
 // VisibleMedia lists the library files that articles readers may see at now
 // show: lead images, downloads and images in their bodies. The static
 // export copies exactly these, so a file of an unpublished article stays out.
-func (q *queries) VisibleMedia(ctx context.Context, now time.Time) ([]news.Media, error) {
+// Given article ids, it looks at those articles only (an incremental
+// export's changed ones) rather than reading every body.
+func (q *queries) VisibleMedia(ctx context.Context, now time.Time, articles ...int64) ([]news.Media, error) {
+	only, args := "", []any{now.UTC()}
+	if len(articles) > 0 {
+		marks := make([]string, len(articles))
+		for i, id := range articles {
+			args = append(args, id)
+			marks[i] = fmt.Sprintf("$%d", i+2)
+		}
+		only = ` AND a.id IN (` + strings.Join(marks, ", ") + `) `
+	}
 	ids := map[int64]bool{}
-	rows, err := q.q.QueryContext(ctx, `SELECT a.lead_media_id FROM articles a WHERE`+visibleAt+`AND a.lead_media_id IS NOT NULL
-		UNION SELECT t.media_id FROM article_attachments t JOIN articles a ON a.id = t.article_id WHERE`+visibleAt, now.UTC())
+	rows, err := q.q.QueryContext(ctx, `SELECT a.lead_media_id FROM articles a WHERE`+visibleAt+only+`AND a.lead_media_id IS NOT NULL
+		UNION SELECT t.media_id FROM article_attachments t JOIN articles a ON a.id = t.article_id WHERE`+visibleAt+only, args...)
 	if err != nil {
 		return nil, fmt.Errorf("visible media: %w", err)
 	}
@@ -63,7 +75,7 @@ func (q *queries) VisibleMedia(ctx context.Context, now time.Time) ([]news.Media
 		return nil, fmt.Errorf("visible media: %w", err)
 	}
 	hashes := map[string]bool{}
-	rows, err = q.q.QueryContext(ctx, `SELECT a.body_html FROM articles a WHERE`+visibleAt+`AND a.body_html LIKE '%/media/%'`, now.UTC())
+	rows, err = q.q.QueryContext(ctx, `SELECT a.body_html FROM articles a WHERE`+visibleAt+only+`AND a.body_html LIKE '%/media/%'`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("visible media: %w", err)
 	}
@@ -118,7 +130,7 @@ func (q *queries) VisibleMedia(ctx context.Context, now time.Time) ([]news.Media
 // listing of size per holds ranks (n-1)*per to n*per-1, so an edit that
 // moves nothing touches one page.
 func (q *queries) ListingRank(ctx context.Context, a news.Article, lang, channel, tag, exceptPinned string, now time.Time) (int, error) {
-	where := `WHERE` + visibleAt + listed + `AND a.language = $2 AND (a.release_at > $3 OR (a.release_at = $3 AND a.id > $4))`
+	where := `WHERE` + visibleInOrder + listed + `AND a.language = $2 AND (a.release_at > $3 OR (a.release_at = $3 AND a.id > $4))`
 	args := []any{now.UTC(), lang, a.ReleaseAt.UTC(), a.ID}
 	if channel != "" {
 		where, args = inSubtree(where, args, channel)

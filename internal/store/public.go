@@ -30,7 +30,7 @@ type TagQuery struct {
 // release first, and the total for pagination. Retracted articles stay out,
 // as in every listing. Bodies are not loaded.
 func (q *queries) VisibleTaggedArticles(ctx context.Context, tq TagQuery) ([]news.Article, int, error) {
-	where := `WHERE` + visibleAt + listed + `AND a.language = $2
+	where := `WHERE` + visibleInOrder + listed + `AND a.language = $2
 		AND EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $3)`
 	args := []any{tq.Now.UTC(), tq.Language, tq.Tag}
 	if tq.All {
@@ -90,7 +90,7 @@ type NoticeQuery struct {
 // rare next to articles, the rows come without bodies, and this keeps the
 // query portable where exploding JSON arrays is not.
 func (q *queries) VisibleNotices(ctx context.Context, nq NoticeQuery) ([]Notice, int, error) {
-	list, err := q.articleList(ctx, `WHERE`+visibleAt+`AND a.language = $2
+	list, err := q.articleList(ctx, `WHERE`+visibleInOrder+`AND a.language = $2
 		AND (a.status = 'retracted' OR a.corrections <> '[]')`, nq.Now.UTC(), nq.Language)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list corrections: %w", err)

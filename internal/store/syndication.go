@@ -27,7 +27,7 @@ type FeedQuery struct {
 // FeedArticles lists what readers may see, newest release first, with
 // their tags, for feeds. Retracted articles stay out, as in listings.
 func (q *queries) FeedArticles(ctx context.Context, fq FeedQuery) ([]news.Article, error) {
-	where := `WHERE` + visibleAt + listed
+	where := `WHERE` + visibleInOrder + listed
 	args := []any{fq.Now.UTC()}
 	if fq.Language != "" {
 		args = append(args, fq.Language)
@@ -133,7 +133,7 @@ type SitemapMonth struct {
 // (retracted ones excluded: they ask search engines to forget them),
 // newest first, for the sitemap index.
 func (q *queries) SitemapMonths(ctx context.Context, now time.Time) ([]SitemapMonth, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT a.release_at, a.updated_at FROM articles a WHERE`+visibleAt+listed+
+	rows, err := q.q.QueryContext(ctx, `SELECT a.release_at, a.updated_at FROM articles a WHERE`+visibleInOrder+listed+
 		` ORDER BY a.release_at DESC`, now.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("sitemap months: %w", err)
@@ -162,7 +162,7 @@ func (q *queries) SitemapMonths(ctx context.Context, now time.Time) ([]SitemapMo
 // one UTC month, limit of them after offset, without bodies.
 func (q *queries) SitemapArticles(ctx context.Context, year, month, offset, limit int, now time.Time) ([]news.Article, error) {
 	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
-	list, err := q.articleList(ctx, `WHERE`+visibleAt+listed+` AND a.release_at >= $2 AND a.release_at < $3
+	list, err := q.articleList(ctx, `WHERE`+visibleInOrder+listed+` AND a.release_at >= $2 AND a.release_at < $3
 		ORDER BY a.release_at, a.id LIMIT $4 OFFSET $5`, now.UTC(), from, from.AddDate(0, 1, 0), limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("sitemap %04d-%02d: %w", year, month, err)
@@ -178,7 +178,7 @@ func (q *queries) SitemapRank(ctx context.Context, a news.Article, now time.Time
 	from := time.Date(r.Year(), r.Month(), 1, 0, 0, 0, 0, time.UTC)
 	err = q.q.QueryRowContext(ctx, `SELECT
 			COALESCE(SUM(CASE WHEN a.release_at < $4 OR (a.release_at = $4 AND a.id < $5) THEN 1 ELSE 0 END), 0), COUNT(*)
-		FROM articles a WHERE`+visibleAt+listed+` AND a.release_at >= $2 AND a.release_at < $3`,
+		FROM articles a WHERE`+visibleInOrder+listed+` AND a.release_at >= $2 AND a.release_at < $3`,
 		now.UTC(), from, from.AddDate(0, 1, 0), r, a.ID).Scan(&rank, &total)
 	if err != nil {
 		return 0, 0, fmt.Errorf("sitemap rank of article %d: %w", a.ID, err)
