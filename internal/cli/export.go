@@ -76,7 +76,8 @@ func runExport(ctx context.Context, env Env, args []string) int {
 // of it when there was none, or when a site-wide change clears everything).
 func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir string, base *url.URL, incremental bool, progressTo io.Writer) (export.Summary, string, error) {
 	portal, err := site.New(site.Options{Store: s, Log: slog.New(slog.DiscardHandler), Now: time.Now,
-		BaseURL: base.Scheme + "://" + base.Host}) // feeds, sitemaps and structured data name the public site
+		BaseURL:  base.Scheme + "://" + base.Host, // feeds, sitemaps and structured data name the public site
+		Snapshot: true})                           // one export, one reading of settings, channels and footer
 	if err != nil {
 		return export.Summary{}, "", err
 	}
