@@ -90,7 +90,8 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 		return export.Summary{}, "", err
 	}
 	now := time.Now()
-	ex := &export.Exporter{Handler: handler, Listing: portal.ListingPages, Base: base, Dir: dir, Progress: exportProgress(progressTo)}
+	ex := &export.Exporter{Handler: handler, Listing: portal.ListingPages, Articles: portal.ArticlePages, Base: base, Dir: dir,
+		Progress: exportProgress(progressTo)}
 	st := export.State{Seq: seq, Base: base.String()}
 	if incremental {
 		prev, ok, err := export.ReadState(dir)
@@ -135,7 +136,7 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 		defer close(targets)
 		walkErr = portal.Paths(ctx, now, func(t site.Target) error {
 			select {
-			case targets <- export.Target{Path: t.Path, Paged: t.Paged}:
+			case targets <- export.Target{Path: t.Path, Paged: t.Paged, Article: t.Article}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()

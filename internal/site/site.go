@@ -150,6 +150,8 @@ type frame struct {
 	site  news.Site
 	tree  *news.ChannelTree
 	pages []news.Page
+	// loc is site.Location(), read once: each call loads the zone afresh.
+	loc *time.Location
 }
 
 // loadFrame reads the frame for one request, or with Options.Snapshot
@@ -178,6 +180,7 @@ func (s *Server) readFrame(ctx context.Context) (frame, error) {
 	if f.site, err = s.store.Site(ctx); err != nil {
 		return f, err
 	}
+	f.loc = f.site.Location()
 	if f.tree, err = s.store.Channels(ctx); err != nil {
 		return f, err
 	}
