@@ -54,7 +54,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, f frame, lang, cha
 	}
 	base := s.baseURL(r)
 	def := f.site.DefaultLanguage
-	loc := f.site.Location()
+	loc := f.loc
 	lg := lang
 	if lg == "" {
 		lg = def

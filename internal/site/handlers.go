@@ -151,7 +151,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) home(w http.ResponseWriter, r *http.Request, f frame, lang string) error {
 	ctx := r.Context()
 	now := s.now()
-	loc := f.site.Location()
+	loc := f.loc
 	// Pinned lead stories come first, in the editors' order, then the
 	// latest of the others up to the same number of leads.
 	leads, err := s.store.PinnedVisible(ctx, store.HomeScope(lang), lang, now, homeLeads)
@@ -228,7 +228,7 @@ func channelPage(f frame, lang string, c news.Channel, page, total int, pinned, 
 	p.Title = c.Name.In(lang, def)
 	p.Crumbs = crumbs(f, lang, c.Path)
 	p.Canonical = pg.URL
-	loc := f.site.Location()
+	loc := f.loc
 	lv := &listingView{Name: p.Title, Items: append(pinnedItems(pinned, loc), items(list, loc)...), pager: pg}
 	for _, child := range f.tree.Children(c.ID) {
 		lv.Children = append(lv.Children, link{Name: child.Name.In(lang, def), URL: channelURL(lang, child.Path)})
