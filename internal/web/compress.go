@@ -50,7 +50,9 @@ func Compress(contentType string, body []byte, gzipLevel, brotliQuality int) (gz
 	if gzipLevel < gzip.HuffmanOnly || gzipLevel > gzip.BestCompression {
 		gzipLevel = gzip.DefaultCompression
 	}
+	// Pages shrink to a third or less: one allocation each, mostly.
 	var g bytes.Buffer
+	g.Grow(len(body)/3 + 512)
 	gp := pool(&gzipPools, gzipLevel, func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w })
 	zw := gp.Get().(*gzip.Writer)
 	zw.Reset(&g)
@@ -58,6 +60,7 @@ func Compress(contentType string, body []byte, gzipLevel, brotliQuality int) (gz
 	zw.Close()
 	gp.Put(zw)
 	var b bytes.Buffer
+	b.Grow(len(body)/3 + 512)
 	bp := pool(&brotliPools, brotliQuality, func() any {
 		return brotli.NewWriterOptions(nil, brotli.WriterOptions{Quality: brotliQuality, LGWin: brotliWindow})
 	})
