@@ -56,9 +56,10 @@ type Options struct {
 	// Snapshot reads the site settings, channel tree and footer pages once,
 	// at the first page, and keeps them for every later one: for a one-off
 	// render of the whole site (the static export), where they cost a
-	// tenth of each page otherwise. A serving portal leaves it false: its
-	// pages, and the page cache's invalidation, rely on each request
-	// reading them afresh.
+	// tenth of each page otherwise. The formats of a feed (RSS, Atom, JSON)
+	// share one reading of its articles too. A serving portal leaves it
+	// false: its pages, and the page cache's invalidation, rely on each
+	// request reading them afresh.
 	Snapshot bool
 }
 
@@ -82,10 +83,11 @@ type Server struct {
 	// name, navigation and footer when the database fails.
 	lastFrame atomic.Pointer[frame]
 	// snapshot is Options.Snapshot; the frame it keeps is loaded under
-	// snapshotMu, once.
-	snapshot   bool
-	snapshotMu sync.Mutex
-	snapshotF  *frame
+	// snapshotMu, once, and so are the feeds its formats share.
+	snapshot      bool
+	snapshotMu    sync.Mutex
+	snapshotF     *frame
+	snapshotFeeds map[string]*feedLoad
 }
 
 // New builds the portal, parsing every template once so a broken one stops
@@ -128,7 +130,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
 		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies, base: strings.TrimSuffix(opts.BaseURL, "/"),
-		sitemapURLs: opts.SitemapURLs, search: opts.Search, snapshot: opts.Snapshot}
+		sitemapURLs: opts.SitemapURLs, search: opts.Search, snapshot: opts.Snapshot, snapshotFeeds: map[string]*feedLoad{}}
 	var h http.Handler = s.routes()
 	if opts.Cache != nil {
 		s.cache = pagecache.New(h, *opts.Cache)

@@ -50,3 +50,33 @@ func TestSnapshotKeepsFrame(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotFeeds: the formats of a feed, which a snapshot portal loads
+// once between them, are the serving portal's, asked in any order and
+// more than once, of the site, a language and channels.
+func TestSnapshotFeeds(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			p := newPortal(t, dialect)
+			snap, err := site.New(site.Options{Store: p.store, Now: p.clock.Now, Log: slog.New(slog.DiscardHandler), Snapshot: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := func(h *site.Server, path string) string {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+				if rec.Code != 200 {
+					t.Fatalf("%s: %d", path, rec.Code)
+				}
+				return rec.Body.String()
+			}
+			for _, dir := range []string{"/", "/en/", "/zh/", "/en/news/", "/en/news/china/government-dynamic/"} {
+				for _, name := range []string{"feed.json", "feed.xml", "atom.xml", "feed.xml", "feed.json"} {
+					if got, want := body(snap, dir+name), body(p.site, dir+name); got != want {
+						t.Errorf("%s%s: the snapshot portal's differs", dir, name)
+					}
+				}
+			}
+		})
+	}
+}
