@@ -135,6 +135,9 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 	wg.Go(func() {
 		defer close(targets)
 		walkErr = portal.Paths(ctx, now, func(t site.Target) error {
+			if t.Article {
+				return site.SkipArticles // the exporter's Articles renders them all
+			}
 			select {
 			case targets <- export.Target{Path: t.Path, Paged: t.Paged, Article: t.Article}:
 				return nil

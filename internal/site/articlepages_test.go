@@ -113,6 +113,32 @@ func TestArticlePagesMatchHandler(t *testing.T) {
 			}
 			visible = append(visible, zhSeed)
 			check("now", visible)
+
+			// The articles come last in Paths, so a caller rendering them with
+			// ArticlePages ends the walk at the first.
+			var all, skipped []site.Target
+			srv.Paths(ctx, p.clock.Now(), func(tg site.Target) error { all = append(all, tg); return nil })
+			err = srv.Paths(ctx, p.clock.Now(), func(tg site.Target) error {
+				skipped = append(skipped, tg)
+				if tg.Article {
+					return site.SkipArticles
+				}
+				return nil
+			})
+			others := func(list []site.Target) []string {
+				var out []string
+				for _, tg := range list {
+					if !tg.Article {
+						out = append(out, tg.Path)
+					}
+				}
+				slices.Sort(out)
+				return out
+			}
+			if n := len(all) - len(visible) + 1; err != nil || len(skipped) != n || !skipped[n-1].Article ||
+				!slices.Equal(others(skipped), others(all)) {
+				t.Errorf("Paths skipping articles: %v, %d targets of %d, want all but the articles and one", err, len(skipped), len(all))
+			}
 			for _, path := range []string{articlePath(unpublished), articlePath(draft), embargoedURL} {
 				if code, _ := served(path); code != 404 {
 					t.Errorf("%s: the handler answers %d, want 404 (not visible)", path, code)

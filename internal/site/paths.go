@@ -26,6 +26,11 @@ type Target struct {
 	Article bool
 }
 
+// SkipArticles, returned by Paths' yield for an article's target, ends the
+// walk there without error: the articles come last, so a caller that
+// renders them with ArticlePages skips reading them twice.
+var SkipArticles = errors.New("site: skip the articles")
+
 // Paths walks every public address a reader can reach at now, except
 // search (which answers queries) and previews: the root, each language's
 // home, footer pages, channel listings, tag pages and corrections, every
@@ -119,7 +124,9 @@ func (s *Server) Paths(ctx context.Context, now time.Time, yield func(Target) er
 			return err
 		}
 		for _, a := range batch {
-			if err := yield(Target{Path: a.Path(f.loc), Article: true}); err != nil {
+			if err := yield(Target{Path: a.Path(f.loc), Article: true}); errors.Is(err, SkipArticles) {
+				return nil
+			} else if err != nil {
 				return err
 			}
 			after = a.ID
