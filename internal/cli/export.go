@@ -77,7 +77,8 @@ func runExport(ctx context.Context, env Env, args []string) int {
 // of it when there was none, or when a site-wide change clears everything).
 func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir string, base *url.URL, incremental bool, progressTo io.Writer) (export.Summary, string, error) {
 	portal, err := site.New(site.Options{Store: s, Log: slog.New(slog.DiscardHandler), Now: time.Now,
-		BaseURL: base.Scheme + "://" + base.Host}) // feeds, sitemaps and structured data name the public site
+		BaseURL:  base.Scheme + "://" + base.Host, // feeds, sitemaps and structured data name the public site
+		Snapshot: true})                           // one export, one reading of settings, channels and footer
 	if err != nil {
 		return export.Summary{}, "", err
 	}
@@ -90,7 +91,8 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 		return export.Summary{}, "", err
 	}
 	now := time.Now()
-	ex := &export.Exporter{Handler: handler, Listing: portal.ListingPages, Base: base, Dir: dir, Progress: exportProgress(progressTo)}
+	ex := &export.Exporter{Handler: handler, Listing: portal.ListingPages, Articles: portal.ArticlePages, Base: base, Dir: dir,
+		Progress: exportProgress(progressTo)}
 	st := export.State{Seq: seq, Base: base.String()}
 	if incremental {
 		prev, ok, err := export.ReadState(dir)
@@ -139,8 +141,11 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 	wg.Go(func() {
 		defer close(targets)
 		walkErr = portal.Paths(ctx, now, func(t site.Target) error {
+			if t.Article {
+				return site.SkipArticles // the exporter's Articles renders them all
+			}
 			select {
-			case targets <- export.Target{Path: t.Path, Paged: t.Paged}:
+			case targets <- export.Target{Path: t.Path, Paged: t.Paged, Article: t.Article}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()

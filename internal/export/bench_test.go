@@ -3,6 +3,7 @@ package export_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"newsdesk/internal/export"
 	"newsdesk/internal/news"
+	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 )
 
@@ -26,8 +28,17 @@ func BenchmarkFullExport(b *testing.B) {
 	fillArticles(b, f.store, n)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
+		// A portal for each export, reading its frame once, as
+		// `newsdesk export static` sets one up.
+		portal, err := site.New(site.Options{Store: f.store, Now: func() time.Time { return f.now }, Log: slog.New(slog.DiscardHandler),
+			BaseURL: "https://news.example.org", Snapshot: true})
+		if err != nil {
+			b.Fatal(err)
+		}
 		dir := filepath.Join(b.TempDir(), fmt.Sprint("site", i))
-		sum, err := f.exporter(dir).Full(context.Background(), f.targetsTB(b), export.State{})
+		ex := f.exporter(dir)
+		ex.Handler, ex.Listing, ex.Articles = portal, portal.ListingPages, portal.ArticlePages
+		sum, err := ex.Full(context.Background(), f.targetsTB(b), export.State{})
 		if err != nil {
 			b.Fatal(err)
 		}

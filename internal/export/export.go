@@ -35,6 +35,9 @@ type Target struct {
 	Path  string
 	Query string // "page=N" for a later page of a listing
 	Paged bool
+	// Article marks an article's page: a full export with
+	// Exporter.Articles leaves it to that.
+	Article bool
 }
 
 // Exporter renders addresses through Handler and writes them under Dir.
@@ -58,6 +61,12 @@ type Exporter struct {
 	// ("" for page 1) and body; handled is false for addresses it does not
 	// know, which are then asked of Handler page by page.
 	Listing func(ctx context.Context, path string, yield func(query string, body []byte) error) (handled bool, err error)
+	// Articles, when set, renders every article page in one walk
+	// (site.Server.ArticlePages), yielding each one's address and body
+	// (nil for one that Handler is to answer). A full export then writes
+	// these instead of the targets marked Article; an incremental one asks
+	// Handler for the articles it names.
+	Articles func(ctx context.Context, yield func(path string, body []byte) error) error
 
 	dirs sync.Map // folders known to exist in the tree being written
 }
@@ -236,6 +245,8 @@ type job struct {
 	path  string
 	query string // "page=N" for later pages of a listing
 	paged bool
+	// body is the page, when it comes rendered (Exporter.Articles).
+	body []byte
 }
 
 var nextLink = regexp.MustCompile(`<a href="([^"]+)" rel="next"`)
@@ -291,6 +302,31 @@ func (e *Exporter) run(ctx context.Context, tree string, targets <-chan Target, 
 			}
 		}()
 	}
+	// A full export's article pages come from one walk, rendered; the
+	// workers compress and write them.
+	bulk := !incremental && e.Articles != nil
+	if bulk {
+		pending.Add(1)
+		go func() {
+			defer pending.Done()
+			err := e.Articles(ctx, func(path string, body []byte) error {
+				j := job{path: path, body: body}
+				if !claim(j) {
+					return nil
+				}
+				select {
+				case queue <- j:
+					return nil
+				case <-ctx.Done():
+					pending.Done()
+					return ctx.Err()
+				}
+			})
+			if err != nil {
+				fail(fmt.Errorf("export articles: %w", err))
+			}
+		}()
+	}
 	var workers sync.WaitGroup
 	for range e.workers() {
 		workers.Go(func() {
@@ -314,7 +350,7 @@ func (e *Exporter) run(ctx context.Context, tree string, targets <-chan Target, 
 	}
 	for t := range targets {
 		j := job{path: t.Path, query: t.Query, paged: t.Paged}
-		if ctx.Err() != nil || !claim(j) {
+		if (bulk && t.Article) || ctx.Err() != nil || !claim(j) {
 			continue // drain, so the producer is never stuck
 		}
 		select {
@@ -333,6 +369,9 @@ func (e *Exporter) run(ctx context.Context, tree string, targets <-chan Target, 
 // files; it returns the pages written (a listing's first page may bring
 // all the others).
 func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu *sync.Mutex, incremental bool, add func(job)) (int, error) {
+	if j.body != nil {
+		return e.rendered(tree, j, sum, mu, incremental)
+	}
 	if j.paged && j.query == "" && e.Listing != nil {
 		if n, handled, err := e.listing(ctx, tree, j.path, sum, mu, incremental); handled || err != nil {
 			return n, err
@@ -345,6 +384,36 @@ func (e *Exporter) one(ctx context.Context, tree string, j job, sum *Summary, mu
 	return 0, err
 }
 
+// rendered writes a page that came rendered.
+func (e *Exporter) rendered(tree string, j job, sum *Summary, mu *sync.Mutex, incremental bool) (int, error) {
+	decoded, ok := decodePath(j.path)
+	if !ok {
+		mu.Lock()
+		sum.Skipped++
+		mu.Unlock()
+		return 0, nil
+	}
+	if err := e.writePage(tree, decoded, j.query, j.body, sum, mu, incremental); err != nil {
+		return 0, fmt.Errorf("export %s: %w", j.path, err)
+	}
+	return 1, nil
+}
+
+// writePage writes an HTML page rendered without the handler, at its
+// decoded address, and counts it.
+func (e *Exporter) writePage(tree, decoded, query string, body []byte, sum *Summary, mu *sync.Mutex, incremental bool) error {
+	files, size, err := e.writeWithSiblings(filepath.Join(tree, fileFor(decoded, query)), "text/html; charset=utf-8", body, incremental)
+	if err != nil {
+		return err
+	}
+	mu.Lock()
+	sum.Pages++
+	sum.Files += files
+	sum.Bytes += size
+	mu.Unlock()
+	return nil
+}
+
 // listing writes every page of the listing at path as e.Listing renders
 // them; handled is false when it does not know the address.
 func (e *Exporter) listing(ctx context.Context, tree, path string, sum *Summary, mu *sync.Mutex, incremental bool) (n int, handled bool, err error) {
@@ -354,17 +423,11 @@ func (e *Exporter) listing(ctx context.Context, tree, path string, sum *Summary,
 	}
 	last := 0
 	handled, err = e.Listing(ctx, path, func(query string, body []byte) error {
-		files, size, err := e.writeWithSiblings(filepath.Join(tree, fileFor(decoded, query)), "text/html; charset=utf-8", body, incremental)
-		if err != nil {
+		if err := e.writePage(tree, decoded, query, body, sum, mu, incremental); err != nil {
 			return fmt.Errorf("export %s?%s: %w", path, query, err)
 		}
 		n++
 		last = pageOf(query)
-		mu.Lock()
-		sum.Pages++
-		sum.Files += files
-		sum.Bytes += size
-		mu.Unlock()
 		return nil
 	})
 	if err != nil || !handled {

@@ -21,7 +21,7 @@ const updatedAfter = time.Minute
 // what will be published.
 func articlePage(f frame, a news.Article, am articleMedia) *pageData {
 	lang := a.Language
-	loc := f.site.Location()
+	loc := f.loc
 	release := a.ReleaseAt.In(loc)
 	p := newPage(f, lang, a.ChannelPath)
 	p.Title = a.Headline

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"newsdesk/internal/feed"
@@ -47,14 +48,13 @@ func (s *Server) siteFeed(name string) func(w http.ResponseWriter, r *http.Reque
 // feed serves one feed: of the whole site (lang ""), of a language
 // (channel "") or of a channel and its sub-channels.
 func (s *Server) feed(w http.ResponseWriter, r *http.Request, f frame, lang, channel, name string) error {
-	list, err := s.store.FeedArticles(r.Context(), store.FeedQuery{Language: lang, Channel: channel,
-		Limit: feedItems, Now: s.now(), Bodies: true}) // summary feeds excerpt the body when there is no summary
+	list, leads, err := s.feedArticles(r.Context(), lang, channel)
 	if err != nil {
 		return err
 	}
 	base := s.baseURL(r)
 	def := f.site.DefaultLanguage
-	loc := f.site.Location()
+	loc := f.loc
 	lg := lang
 	if lg == "" {
 		lg = def
@@ -87,10 +87,6 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, f frame, lang, cha
 		out.Updated = time.Unix(0, 0).In(loc) // an empty feed has never changed
 	}
 	auth := feed.Authority(base)
-	leads, err := s.leadImages(r.Context(), list)
-	if err != nil {
-		return err
-	}
 	for _, a := range list {
 		out.Items = append(out.Items, feedItem(a, base, auth, loc, f.site.FullTextFeeds(), leads[a.ID]))
 	}
@@ -208,6 +204,46 @@ func (s *Server) logoURL(site news.Site, base string) string {
 		return base + site.LogoURL
 	}
 	return site.LogoURL
+}
+
+// feedArticles loads the articles of a feed and their lead images. With
+// Options.Snapshot, the formats of one feed share one load: a static
+// export asks for each, and each load sorts the feed's whole channel.
+func (s *Server) feedArticles(ctx context.Context, lang, channel string) ([]news.Article, map[int64]*news.Media, error) {
+	load := func() ([]news.Article, map[int64]*news.Media, error) {
+		list, err := s.store.FeedArticles(ctx, store.FeedQuery{Language: lang, Channel: channel,
+			Limit: feedItems, Now: s.now(), Bodies: true}) // summary feeds excerpt the body when there is no summary
+		if err != nil {
+			return nil, nil, err
+		}
+		leads, err := s.leadImages(ctx, list)
+		return list, leads, err
+	}
+	if !s.snapshot {
+		return load()
+	}
+	key := lang + "\x00" + channel
+	s.snapshotMu.Lock()
+	fl := s.snapshotFeeds[key]
+	if fl == nil {
+		fl = &feedLoad{left: len(feedNames)}
+		s.snapshotFeeds[key] = fl
+	}
+	if fl.left--; fl.left == 0 {
+		delete(s.snapshotFeeds, key) // the last format asked: nothing to keep
+	}
+	s.snapshotMu.Unlock()
+	fl.once.Do(func() { fl.list, fl.leads, fl.err = load() })
+	return fl.list, fl.leads, fl.err
+}
+
+// feedLoad is one feed's articles, shared by its formats (Options.Snapshot).
+type feedLoad struct {
+	once  sync.Once
+	list  []news.Article
+	leads map[int64]*news.Media
+	err   error
+	left  int // formats yet to ask for it
 }
 
 // leadImages loads the lead images of a list of articles in one query, by

@@ -133,9 +133,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 			return news.ErrNotFound
 		}
 	}
-	if n := len(segs); n >= 5 && len(segs[n-4]) == 4 && datePart.MatchString(segs[n-4]) &&
-		len(segs[n-3]) == 2 && datePart.MatchString(segs[n-3]) && len(segs[n-2]) == 2 && datePart.MatchString(segs[n-2]) {
-		return s.article(w, r, f, lang, strings.Join(segs[:n-4], "/"), segs[n-4:n-1], segs[n-1])
+	if channel, slug, ok := articleAddress(segs); ok {
+		return s.article(w, r, f, lang, channel, slug)
 	}
 	if len(segs) == 1 {
 		if pg, err := s.store.PageBySlug(ctx, segs[0]); err == nil {
@@ -152,7 +151,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) home(w http.ResponseWriter, r *http.Request, f frame, lang string) error {
 	ctx := r.Context()
 	now := s.now()
-	loc := f.site.Location()
+	loc := f.loc
 	// Pinned lead stories come first, in the editors' order, then the
 	// latest of the others up to the same number of leads.
 	leads, err := s.store.PinnedVisible(ctx, store.HomeScope(lang), lang, now, homeLeads)
@@ -232,7 +231,7 @@ func channelPage(f frame, lang string, c news.Channel, page, total int, pinned, 
 	p.Title = c.Name.In(lang, def)
 	p.Crumbs = crumbs(f, lang, c.Path)
 	p.Canonical = pg.URL
-	loc := f.site.Location()
+	loc := f.loc
 	lv := &listingView{Name: p.Title, Items: append(pinnedItems(pinned, loc), items(list, loc)...), pager: pg}
 	for _, child := range f.tree.Children(c.ID) {
 		lv.Children = append(lv.Children, link{Name: child.Name.In(lang, def), URL: channelURL(lang, child.Path)})
@@ -291,29 +290,48 @@ func addSlash(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, channel string, date []string, slug string) error {
+// articleAddress reads the segments of an address after /{lang}/ (none
+// empty) as an article's: its channel path, then yyyy/mm/dd and its slug.
+// ok is false for any other address.
+func articleAddress(segs []string) (channel, slug string, ok bool) {
+	n := len(segs)
+	if n >= 5 && len(segs[n-4]) == 4 && datePart.MatchString(segs[n-4]) &&
+		len(segs[n-3]) == 2 && datePart.MatchString(segs[n-3]) && len(segs[n-2]) == 2 && datePart.MatchString(segs[n-2]) {
+		return strings.Join(segs[:n-4], "/"), segs[n-1], true
+	}
+	return "", "", false
+}
+
+func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, channel, slug string) error {
 	a, err := s.store.VisibleArticle(r.Context(), lang, channel, slug, s.now())
 	if err != nil {
 		return err
 	}
-	canonical := a.Path(f.site.Location())
-	if r.URL.Path != canonical {
+	if r.URL.Path != a.Path(f.loc) {
 		// Right article, wrong date in the URL: send readers to the one URL.
-		http.Redirect(w, r, canonical, http.StatusMovedPermanently)
+		http.Redirect(w, r, a.Path(f.loc), http.StatusMovedPermanently)
 		return nil
 	}
 	am, err := s.loadArticleMedia(r.Context(), a)
 	if err != nil {
 		return err
 	}
+	return s.send(w, r, "article", s.publishedPage(f, a, am, s.baseURL(r)), a.UpdatedAt)
+}
+
+// publishedPage is the page of a published article at its own address:
+// the reader's page (the handler's) and the static export's
+// (ArticlePages) both come from here, so their bytes agree. base starts
+// the absolute URLs of its structured data.
+func (s *Server) publishedPage(f frame, a news.Article, am articleMedia, base string) *pageData {
 	p := articlePage(f, a, am)
-	p.Canonical = canonical
-	s.shareMeta(r, p, f, a, am.lead)
+	p.Canonical = a.Path(f.loc)
+	s.shareMeta(base, p, f, a, am.lead)
 	if a.Status == news.StatusRetracted {
 		// The record stays reachable, but search engines should drop it.
 		p.Robots = "noindex"
 	}
-	return s.send(w, r, "article", p, a.UpdatedAt)
+	return p
 }
 
 func (s *Server) page(w http.ResponseWriter, r *http.Request, f frame, lang string, pg news.Page) error {

@@ -26,25 +26,91 @@ type articleMedia struct {
 // loadArticleMedia loads the lead image, the downloads and the body's
 // library images of a.
 func (s *Server) loadArticleMedia(ctx context.Context, a news.Article) (articleMedia, error) {
+	lib, err := s.loadMediaOf(ctx, []news.Article{a})
+	if err != nil {
+		return articleMedia{}, err
+	}
+	return lib.of(a)
+}
+
+// mediaLib is the library files a set of articles shows, loaded together:
+// one article's for its page, a batch's for the static export.
+type mediaLib struct {
+	byID   map[int64]news.Media
+	byHash map[string]news.Media
+	// bodies holds the library hashes each article's body names, by id.
+	bodies map[int64][]string
+}
+
+// mediaChunk bounds the ids or hashes of one query, well below what
+// either database takes as parameters.
+const mediaChunk = 500
+
+// loadMediaOf loads the lead images, downloads and body images of list.
+func (s *Server) loadMediaOf(ctx context.Context, list []news.Article) (mediaLib, error) {
+	lib := mediaLib{byID: map[int64]news.Media{}, byHash: map[string]news.Media{}, bodies: map[int64][]string{}}
+	var ids []int64
+	var hashes []string
+	seenID, seenHash := map[int64]bool{}, map[string]bool{}
+	for _, a := range list {
+		for _, id := range append([]int64{a.LeadMediaID}, a.Attachments...) {
+			if id != 0 && !seenID[id] {
+				seenID[id] = true
+				ids = append(ids, id)
+			}
+		}
+		hs := news.BodyMediaHashes(a.BodyHTML)
+		lib.bodies[a.ID] = hs
+		for _, h := range hs {
+			if !seenHash[h] {
+				seenHash[h] = true
+				hashes = append(hashes, h)
+			}
+		}
+	}
+	for from := 0; from < len(ids); from += mediaChunk {
+		ms, err := s.store.MediaByIDs(ctx, ids[from:min(from+mediaChunk, len(ids))])
+		if err != nil {
+			return lib, err
+		}
+		for _, m := range ms {
+			lib.byID[m.ID] = m
+		}
+	}
+	for from := 0; from < len(hashes); from += mediaChunk {
+		ms, err := s.store.MediaByHashes(ctx, hashes[from:min(from+mediaChunk, len(hashes))])
+		if err != nil {
+			return lib, err
+		}
+		for _, m := range ms {
+			lib.byHash[m.Hash] = m
+		}
+	}
+	return lib, nil
+}
+
+// of is what a, one of the articles lib was loaded for, shows. A lead
+// image that is not in the library is an error (the page cannot be
+// built); a missing download or body image is left out.
+func (lib mediaLib) of(a news.Article) (articleMedia, error) {
 	var am articleMedia
 	if a.LeadMediaID != 0 {
-		m, err := s.store.MediaByID(ctx, a.LeadMediaID)
-		if err != nil {
-			return am, fmt.Errorf("article %d lead image: %w", a.ID, err)
+		m, ok := lib.byID[a.LeadMediaID]
+		if !ok {
+			return am, fmt.Errorf("article %d lead image: media %d: %w", a.ID, a.LeadMediaID, news.ErrNotFound)
 		}
 		am.lead = &m
 	}
-	var err error
-	if am.attachments, err = s.store.MediaByIDs(ctx, a.Attachments); err != nil {
-		return am, err
-	}
-	body, err := s.store.MediaByHashes(ctx, news.BodyMediaHashes(a.BodyHTML))
-	if err != nil {
-		return am, err
+	for _, id := range a.Attachments {
+		if m, ok := lib.byID[id]; ok {
+			am.attachments = append(am.attachments, m)
+		}
 	}
 	am.body = map[string]news.Media{}
-	for _, m := range body {
-		am.body[m.Hash] = m
+	for _, h := range lib.bodies[a.ID] {
+		if m, ok := lib.byHash[h]; ok {
+			am.body[h] = m
+		}
 	}
 	return am, nil
 }

@@ -21,7 +21,15 @@ type Target struct {
 	// rel="next" link, as a reader would (for the sitemap index: the
 	// sitemaps it lists).
 	Paged bool
+	// Article marks an article's page, which ArticlePages renders with all
+	// the others in one walk.
+	Article bool
 }
+
+// SkipArticles, returned by Paths' yield for an article's target, ends the
+// walk there without error: the articles come last, so a caller that
+// renders them with ArticlePages skips reading them twice.
+var SkipArticles = errors.New("site: skip the articles")
 
 // Paths walks every public address a reader can reach at now, except
 // search (which answers queries) and previews: the root, each language's
@@ -110,14 +118,15 @@ func (s *Server) Paths(ctx context.Context, now time.Time, yield func(Target) er
 			}
 		}
 	}
-	loc := f.site.Location()
 	for after := int64(0); ; {
 		batch, err := s.store.EveryVisibleArticle(ctx, now, after, 1000)
 		if err != nil {
 			return err
 		}
 		for _, a := range batch {
-			if err := emit(a.Path(loc), false); err != nil {
+			if err := yield(Target{Path: a.Path(f.loc), Article: true}); errors.Is(err, SkipArticles) {
+				return nil
+			} else if err != nil {
 				return err
 			}
 			after = a.ID

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"sync/atomic"
 
 	"newsdesk/internal/web"
 )
@@ -19,10 +20,17 @@ type renderer struct {
 	assets *web.Assets
 	dev    bool
 	set    map[string]*template.Template
+	// sizes holds the length of each template's last page, so the next
+	// one's buffer is allocated once rather than grown by doubling (a
+	// static export renders thousands of pages alike).
+	sizes map[string]*atomic.Int64
 }
 
 func newRenderer(fsys fs.FS, assets *web.Assets, dev bool) (*renderer, error) {
-	r := &renderer{fsys: fsys, assets: assets, dev: dev}
+	r := &renderer{fsys: fsys, assets: assets, dev: dev, sizes: map[string]*atomic.Int64{}}
+	for _, name := range pageTemplates {
+		r.sizes[name] = new(atomic.Int64)
+	}
 	set, err := r.parse()
 	if err != nil {
 		return nil, err
@@ -63,8 +71,11 @@ func (r *renderer) render(name string, data *pageData) ([]byte, error) {
 		return nil, fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
+	last := r.sizes[name]
+	buf.Grow(int(last.Load()) + 1024)
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
+	last.Store(int64(buf.Len()))
 	return buf.Bytes(), nil
 }

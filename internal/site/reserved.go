@@ -107,7 +107,7 @@ func (s *Server) corrections(w http.ResponseWriter, r *http.Request, f frame, la
 	if err != nil {
 		return err
 	}
-	loc := f.site.Location()
+	loc := f.loc
 	p := newPage(f, lang, "")
 	p.Title = label(lang, "corrections_title")
 	p.Description = label(lang, "corrections_intro")
@@ -158,6 +158,6 @@ func tagPage(f frame, lang, tag string, page, total int, list []news.Article) (*
 	p := newPage(f, lang, "")
 	p.Title = fmt.Sprintf(label(lang, "tag_title"), tag)
 	p.Canonical = pg.URL
-	p.Listing = &listingView{Name: p.Title, Items: items(list, f.site.Location()), pager: pg}
+	p.Listing = &listingView{Name: p.Title, Items: items(list, f.loc), pager: pg}
 	return p, nil
 }

@@ -74,7 +74,7 @@ func decodeSearch(r *http.Request, f frame, lang string) (searchForm, error) {
 			sf.notes = append(sf.notes, fmt.Sprintf(label(lang, "search_bad_channel"), displayQuery(c)))
 		}
 	}
-	loc := f.site.Location()
+	loc := f.loc
 	day := func(name string) (time.Time, string) {
 		s := strings.TrimSpace(v.Get(name))
 		if s == "" {
@@ -204,7 +204,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, f frame, lan
 		return news.ErrNotFound
 	}
 	ctx, now := r.Context(), s.now()
-	loc := f.site.Location()
+	loc := f.loc
 	def := f.site.DefaultLanguage
 	q := search.Parse(sf.Q)
 	sv := &searchView{Q: sf.Q, Language: sf.Language, Channel: sf.Channel, From: sf.From, To: sf.To, Sort: sf.Sort,

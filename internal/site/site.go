@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +53,14 @@ type Options struct {
 	// Search is the node's search index; without it /{lang}/search is not
 	// found.
 	Search *search.Index
+	// Snapshot reads the site settings, channel tree and footer pages once,
+	// at the first page, and keeps them for every later one: for a one-off
+	// render of the whole site (the static export), where they cost a
+	// tenth of each page otherwise. The formats of a feed (RSS, Atom, JSON)
+	// share one reading of its articles too. A serving portal leaves it
+	// false: its pages, and the page cache's invalidation, rely on each
+	// request reading them afresh.
+	Snapshot bool
 }
 
 // Server is the public portal as an http.Handler.
@@ -73,6 +82,12 @@ type Server struct {
 	// lastFrame is the last frame loaded, so error pages keep the site's
 	// name, navigation and footer when the database fails.
 	lastFrame atomic.Pointer[frame]
+	// snapshot is Options.Snapshot; the frame it keeps is loaded under
+	// snapshotMu, once, and so are the feeds its formats share.
+	snapshot      bool
+	snapshotMu    sync.Mutex
+	snapshotF     *frame
+	snapshotFeeds map[string]*feedLoad
 }
 
 // New builds the portal, parsing every template once so a broken one stops
@@ -115,7 +130,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
 		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies, base: strings.TrimSuffix(opts.BaseURL, "/"),
-		sitemapURLs: opts.SitemapURLs, search: opts.Search}
+		sitemapURLs: opts.SitemapURLs, search: opts.Search, snapshot: opts.Snapshot, snapshotFeeds: map[string]*feedLoad{}}
 	var h http.Handler = s.routes()
 	if opts.Cache != nil {
 		s.cache = pagecache.New(h, *opts.Cache)
@@ -137,14 +152,37 @@ type frame struct {
 	site  news.Site
 	tree  *news.ChannelTree
 	pages []news.Page
+	// loc is site.Location(), read once: each call loads the zone afresh.
+	loc *time.Location
 }
 
+// loadFrame reads the frame for one request, or with Options.Snapshot
+// returns the one read first.
 func (s *Server) loadFrame(ctx context.Context) (frame, error) {
+	if !s.snapshot {
+		return s.readFrame(ctx)
+	}
+	s.snapshotMu.Lock()
+	defer s.snapshotMu.Unlock()
+	if s.snapshotF != nil {
+		return *s.snapshotF, nil
+	}
+	f, err := s.readFrame(ctx)
+	if err != nil {
+		return f, err
+	}
+	s.snapshotF = &f
+	return f, nil
+}
+
+// readFrame reads the frame from the database.
+func (s *Server) readFrame(ctx context.Context) (frame, error) {
 	var f frame
 	var err error
 	if f.site, err = s.store.Site(ctx); err != nil {
 		return f, err
 	}
+	f.loc = f.site.Location()
 	if f.tree, err = s.store.Channels(ctx); err != nil {
 		return f, err
 	}

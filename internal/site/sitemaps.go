@@ -108,7 +108,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 	if len(list) == 0 {
 		return news.ErrNotFound
 	}
-	base, loc := s.baseURL(r), f.site.Location()
+	base, loc := s.baseURL(r), f.loc
 	urls := make([]feed.SitemapURL, 0, len(list))
 	var modified time.Time
 	for _, a := range list {
@@ -133,7 +133,7 @@ func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base, loc, def := s.baseURL(r), f.site.Location(), f.site.DefaultLanguage
+	base, loc, def := s.baseURL(r), f.loc, f.site.DefaultLanguage
 	urls := make([]feed.SitemapURL, 0, len(list))
 	modified := newest(list)
 	for _, a := range list {

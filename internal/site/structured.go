@@ -1,7 +1,6 @@
 package site
 
 import (
-	"net/http"
 	"strconv"
 	"time"
 
@@ -19,11 +18,10 @@ var ogLocales = map[string]string{"en": "en_US", "zh": "zh_CN"}
 
 // shareMeta fills what search engines and social networks read from an
 // article page: the JSON-LD NewsArticle, Open Graph and Twitter card
-// tags. URLs in them are absolute (baseURL).
+// tags. URLs in them are absolute: base (scheme and host, as baseURL).
 // lead is the article's lead image, nil when it has none.
-func (s *Server) shareMeta(r *http.Request, p *pageData, f frame, a news.Article, lead *news.Media) {
-	base := s.baseURL(r)
-	loc := f.site.Location()
+func (s *Server) shareMeta(base string, p *pageData, f frame, a news.Article, lead *news.Media) {
+	loc := f.loc
 	def := f.site.DefaultLanguage
 	url := base + escapePath(a.Path(loc))
 	siteName := p.SiteName
