@@ -56,6 +56,17 @@ type pageData struct {
 	Crumbs     []link
 	Footer     []link
 
+	// Masthead and SiteFooter are the layout's masthead and sitefooter
+	// templates rendered for this page, set by the renderer: from the
+	// frame's chunks, so what they show (names, labels, Alternates, Nav,
+	// Footer) must be only what newPage sets from the frame, language and
+	// active channel, plus HomeActive.
+	Masthead, SiteFooter template.HTML
+	// chunks are the frame's; navActive is the index of the active Nav
+	// entry, -1 for none.
+	chunks    *layoutChunks
+	navActive int
+
 	Home    *homeView
 	Listing *listingView
 	Article *articleView
@@ -151,6 +162,8 @@ func newPage(f frame, lang, activePath string) *pageData {
 		Operator:    f.site.Operator.In(lang, def),
 		BrowserNote: f.site.BrowserNote.In(lang, def),
 		L:           labels[lang],
+		chunks:      f.chunks,
+		navActive:   -1,
 	}
 	if p.HTMLLang == "" {
 		p.HTMLLang = lang
@@ -162,7 +175,10 @@ func newPage(f frame, lang, activePath string) *pageData {
 		p.SiteName = "Newsdesk"
 	}
 	top := strings.SplitN(activePath, "/", 2)[0]
-	for _, c := range f.tree.Children(0) {
+	for i, c := range f.tree.Children(0) {
+		if c.Path == top {
+			p.navActive = i
+		}
 		p.Nav = append(p.Nav, link{Name: c.Name.In(lang, def), URL: channelURL(lang, c.Path), Active: c.Path == top})
 	}
 	pages := map[string]news.Page{}
