@@ -8,8 +8,9 @@ import (
 )
 
 // layoutChunks holds the parts of layout.html that read only what a frame
-// fixes per language: the masthead (also per active top channel and home)
-// and the site footer. They take most of the layout's actions, each an
+// fixes per language: the stylesheet links (not even that), the head's
+// alternate and feed links (per channel shown too), the masthead (per
+// active top channel and home) and the site footer. They take most of the layout's actions, each an
 // escaper called through reflection, so a frame renders each variant once
 // and the layout inserts the result. The cache lives in the frame, read
 // afresh per request when serving: a new frame starts empty, so no page
@@ -20,11 +21,13 @@ type layoutChunks struct {
 }
 
 // chunkKey is what a chunk depends on besides its frame: the template
-// (masthead, sitefooter), the language and, for the masthead, which
-// navigation entry is active (-1 none) and whether home is.
+// (styles, headlinks, masthead, sitefooter), the language, for headlinks
+// the channel shown (its feeds), for the masthead which navigation entry
+// is active (-1 none) and whether home is.
 type chunkKey struct {
 	name   string
 	lang   string
+	path   string
 	active int
 	home   bool
 }
@@ -64,7 +67,7 @@ func execChunk(t *template.Template, name string, data *pageData) (template.HTML
 	return template.HTML(buf.String()), nil
 }
 
-// fillChunks sets data's masthead and site footer, from chunks of its
+// fillChunks sets data's chunks of the layout, from those of its
 // frame when it has any (dev mode, which parses the templates anew each
 // time, renders them every time).
 func (r *renderer) fillChunks(t *template.Template, data *pageData) error {
@@ -72,11 +75,20 @@ func (r *renderer) fillChunks(t *template.Template, data *pageData) error {
 	if r.dev {
 		c = nil
 	}
-	var err error
-	data.Masthead, err = c.chunk(t, chunkKey{name: "masthead", lang: data.Lang, active: data.navActive, home: data.HomeActive}, data)
-	if err != nil {
-		return err
+	for _, ch := range []struct {
+		key chunkKey
+		to  *template.HTML
+	}{
+		{chunkKey{name: "styles"}, &data.Styles},
+		{chunkKey{name: "headlinks", lang: data.Lang, path: data.activePath}, &data.HeadLinks},
+		{chunkKey{name: "masthead", lang: data.Lang, active: data.navActive, home: data.HomeActive}, &data.Masthead},
+		{chunkKey{name: "sitefooter", lang: data.Lang}, &data.SiteFooter},
+	} {
+		h, err := c.chunk(t, ch.key, data)
+		if err != nil {
+			return err
+		}
+		*ch.to = h
 	}
-	data.SiteFooter, err = c.chunk(t, chunkKey{name: "sitefooter", lang: data.Lang}, data)
-	return err
+	return nil
 }

@@ -56,16 +56,17 @@ type pageData struct {
 	Crumbs     []link
 	Footer     []link
 
-	// Masthead and SiteFooter are the layout's masthead and sitefooter
-	// templates rendered for this page, set by the renderer: from the
-	// frame's chunks, so what they show (names, labels, Alternates, Nav,
-	// Footer) must be only what newPage sets from the frame, language and
-	// active channel, plus HomeActive.
-	Masthead, SiteFooter template.HTML
-	// chunks are the frame's; navActive is the index of the active Nav
-	// entry, -1 for none.
-	chunks    *layoutChunks
-	navActive int
+	// Styles, HeadLinks, Masthead and SiteFooter are the layout's
+	// templates of those names rendered for this page, set by the
+	// renderer: from the frame's chunks, so what they show (names, labels,
+	// Alternates, Feeds, Nav, Footer) must be only what newPage sets from
+	// the frame, language and channel shown, plus HomeActive.
+	Styles, HeadLinks, Masthead, SiteFooter template.HTML
+	// chunks are the frame's; activePath is newPage's; navActive is the
+	// index of the active Nav entry, -1 for none.
+	chunks     *layoutChunks
+	activePath string
+	navActive  int
 
 	Home    *homeView
 	Listing *listingView
@@ -163,6 +164,7 @@ func newPage(f frame, lang, activePath string) *pageData {
 		BrowserNote: f.site.BrowserNote.In(lang, def),
 		L:           labels[lang],
 		chunks:      f.chunks,
+		activePath:  activePath,
 		navActive:   -1,
 	}
 	if p.HTMLLang == "" {
