@@ -10,7 +10,8 @@ import (
 // layoutChunks holds the parts of layout.html that read only what a frame
 // fixes per language: the stylesheet links (not even that), the head's
 // alternate and feed links (per channel shown too), the masthead (per
-// active top channel and home) and the site footer. They take most of the layout's actions, each an
+// active top channel and home), the breadcrumb (per channel) and the site
+// footer. They take most of the layout's actions, each an
 // escaper called through reflection, so a frame renders each variant once
 // and the layout inserts the result. The cache lives in the frame, read
 // afresh per request when serving: a new frame starts empty, so no page
@@ -21,9 +22,10 @@ type layoutChunks struct {
 }
 
 // chunkKey is what a chunk depends on besides its frame: the template
-// (styles, headlinks, masthead, sitefooter), the language, for headlinks
-// the channel shown (its feeds), for the masthead which navigation entry
-// is active (-1 none) and whether home is.
+// (styles, headlinks, masthead, breadcrumb, sitefooter), the language, for
+// headlinks the channel shown (its feeds), for the breadcrumb the channel
+// it leads to, for the masthead which navigation entry is active (-1 none)
+// and whether home is.
 type chunkKey struct {
 	name   string
 	lang   string
@@ -75,16 +77,23 @@ func (r *renderer) fillChunks(t *template.Template, data *pageData) error {
 	if r.dev {
 		c = nil
 	}
+	// A breadcrumb not set by setCrumbs is rendered every time.
+	crumbs := c
+	if data.crumbsPath == "" && len(data.Crumbs) > 0 {
+		crumbs = nil
+	}
 	for _, ch := range []struct {
-		key chunkKey
-		to  *template.HTML
+		from *layoutChunks
+		key  chunkKey
+		to   *template.HTML
 	}{
-		{chunkKey{name: "styles"}, &data.Styles},
-		{chunkKey{name: "headlinks", lang: data.Lang, path: data.activePath}, &data.HeadLinks},
-		{chunkKey{name: "masthead", lang: data.Lang, active: data.navActive, home: data.HomeActive}, &data.Masthead},
-		{chunkKey{name: "sitefooter", lang: data.Lang}, &data.SiteFooter},
+		{c, chunkKey{name: "styles"}, &data.Styles},
+		{c, chunkKey{name: "headlinks", lang: data.Lang, path: data.activePath}, &data.HeadLinks},
+		{c, chunkKey{name: "masthead", lang: data.Lang, active: data.navActive, home: data.HomeActive}, &data.Masthead},
+		{crumbs, chunkKey{name: "breadcrumb", lang: data.Lang, path: data.crumbsPath}, &data.Breadcrumb},
+		{c, chunkKey{name: "sitefooter", lang: data.Lang}, &data.SiteFooter},
 	} {
-		h, err := c.chunk(t, ch.key, data)
+		h, err := ch.from.chunk(t, ch.key, data)
 		if err != nil {
 			return err
 		}

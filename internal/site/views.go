@@ -56,17 +56,20 @@ type pageData struct {
 	Crumbs     []link
 	Footer     []link
 
-	// Styles, HeadLinks, Masthead and SiteFooter are the layout's
-	// templates of those names rendered for this page, set by the
+	// Styles, HeadLinks, Masthead, Breadcrumb and SiteFooter are the
+	// layout's templates of those names rendered for this page, set by the
 	// renderer: from the frame's chunks, so what they show (names, labels,
-	// Alternates, Feeds, Nav, Footer) must be only what newPage sets from
-	// the frame, language and channel shown, plus HomeActive.
-	Styles, HeadLinks, Masthead, SiteFooter template.HTML
+	// Alternates, Feeds, Nav, Footer, Crumbs) must be only what newPage
+	// sets from the frame, language and channel shown, plus HomeActive
+	// and the Crumbs setCrumbs sets.
+	Styles, HeadLinks, Masthead, Breadcrumb, SiteFooter template.HTML
 	// chunks are the frame's; activePath is newPage's; navActive is the
-	// index of the active Nav entry, -1 for none.
+	// index of the active Nav entry, -1 for none; crumbsPath is the
+	// channel setCrumbs set Crumbs for.
 	chunks     *layoutChunks
 	activePath string
 	navActive  int
+	crumbsPath string
 
 	Home    *homeView
 	Listing *listingView
@@ -200,6 +203,11 @@ func newPage(f frame, lang, activePath string) *pageData {
 		}
 	}
 	return p
+}
+
+// setCrumbs sets the breadcrumb trail to the channel at path.
+func (p *pageData) setCrumbs(f frame, path string) {
+	p.Crumbs, p.crumbsPath = crumbs(f, p.Lang, path), path
 }
 
 // crumbs is the breadcrumb trail of a channel, from the top level down.
