@@ -11,11 +11,11 @@ import (
 // fixes per language: the stylesheet links (not even that), the head's
 // alternate and feed links (per channel shown too), the masthead (per
 // active top channel and home), the breadcrumb (per channel) and the site
-// footer. They take most of the layout's actions, each an
-// escaper called through reflection, so a frame renders each variant once
-// and the layout inserts the result. The cache lives in the frame, read
-// afresh per request when serving: a new frame starts empty, so no page
-// shows chunks of settings or channels that have since changed.
+// footer. They take most of the layout's actions, each an escaper called
+// through reflection, so a frame renders each variant once and the layout
+// inserts the result. The cache lives in the frame, read afresh per
+// request when serving: a new frame starts empty, so no page shows chunks
+// of settings or channels that have since changed.
 type layoutChunks struct {
 	mu   sync.Mutex
 	done map[chunkKey]template.HTML
@@ -34,6 +34,7 @@ type chunkKey struct {
 	home   bool
 }
 
+// newLayoutChunks is the empty cache of a frame just read.
 func newLayoutChunks() *layoutChunks {
 	return &layoutChunks{done: map[chunkKey]template.HTML{}}
 }
