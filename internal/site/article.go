@@ -26,7 +26,7 @@ func articlePage(f frame, a news.Article, am articleMedia) *pageData {
 	p := newPage(f, lang, a.ChannelPath)
 	p.Title = a.Headline
 	p.Description = a.Summary
-	p.Crumbs = crumbs(f, lang, a.ChannelPath)
+	p.setCrumbs(f, a.ChannelPath)
 	av := &articleView{
 		Headline: a.Headline, Summary: a.Summary, Byline: a.Byline, Source: a.Source, Editor: a.Editor,
 		Release: release.Format(releaseLayout), ISO: release.Format(time.RFC3339),

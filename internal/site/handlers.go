@@ -229,7 +229,7 @@ func channelPage(f frame, lang string, c news.Channel, page, total int, pinned, 
 	def := f.site.DefaultLanguage
 	p := newPage(f, lang, c.Path)
 	p.Title = c.Name.In(lang, def)
-	p.Crumbs = crumbs(f, lang, c.Path)
+	p.setCrumbs(f, c.Path)
 	p.Canonical = pg.URL
 	loc := f.loc
 	lv := &listingView{Name: p.Title, Items: append(pinnedItems(pinned, loc), items(list, loc)...), pager: pg}

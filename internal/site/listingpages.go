@@ -38,7 +38,7 @@ func (s *Server) ListingPages(ctx context.Context, path string, yield func(query
 		if err != nil || strings.Contains(raw, "/") || strings.TrimSpace(tag) == "" || len(tag) > maxTagBytes {
 			return false, nil
 		}
-		list, total, err := s.store.VisibleTaggedArticles(ctx, store.TagQuery{Language: lang, Tag: tag, Now: now, All: true})
+		list, total, err := s.store.VisibleTaggedArticles(ctx, store.TagQuery{Language: lang, Tag: tag, Now: now, All: true, Brief: true})
 		if err != nil || total == 0 {
 			return false, err
 		}
@@ -64,6 +64,7 @@ func (s *Server) ListingPages(ctx context.Context, path string, yield func(query
 	q := storeQuery(lang, c.Path, 0, 0, now)
 	q.ExceptPinned = scope
 	q.All = true
+	q.Brief = true // item reads no more
 	list, total, err := s.store.VisibleArticles(ctx, q)
 	if err != nil {
 		return false, err

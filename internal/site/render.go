@@ -70,6 +70,9 @@ func (r *renderer) render(name string, data *pageData) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("no template %q", name)
 	}
+	if err := r.fillChunks(t, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
 	var buf bytes.Buffer
 	last := r.sizes[name]
 	buf.Grow(int(last.Load()) + 1024)

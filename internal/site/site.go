@@ -154,6 +154,9 @@ type frame struct {
 	pages []news.Page
 	// loc is site.Location(), read once: each call loads the zone afresh.
 	loc *time.Location
+	// chunks are the layout's parts rendered from this frame, shared by
+	// its copies and gone with it.
+	chunks *layoutChunks
 }
 
 // loadFrame reads the frame for one request, or with Options.Snapshot
@@ -177,7 +180,7 @@ func (s *Server) loadFrame(ctx context.Context) (frame, error) {
 
 // readFrame reads the frame from the database.
 func (s *Server) readFrame(ctx context.Context) (frame, error) {
-	var f frame
+	f := frame{chunks: newLayoutChunks()}
 	var err error
 	if f.site, err = s.store.Site(ctx); err != nil {
 		return f, err

@@ -56,6 +56,21 @@ type pageData struct {
 	Crumbs     []link
 	Footer     []link
 
+	// Styles, HeadLinks, Masthead, Breadcrumb and SiteFooter are the
+	// layout's templates of those names rendered for this page, set by the
+	// renderer: from the frame's chunks, so what they show (names, labels,
+	// Alternates, Feeds, Nav, Footer, Crumbs) must be only what newPage
+	// sets from the frame, language and channel shown, plus HomeActive
+	// and the Crumbs setCrumbs sets.
+	Styles, HeadLinks, Masthead, Breadcrumb, SiteFooter template.HTML
+	// chunks are the frame's; activePath is newPage's; navActive is the
+	// index of the active Nav entry, -1 for none; crumbsPath is the
+	// channel setCrumbs set Crumbs for.
+	chunks     *layoutChunks
+	activePath string
+	navActive  int
+	crumbsPath string
+
 	Home    *homeView
 	Listing *listingView
 	Article *articleView
@@ -151,6 +166,9 @@ func newPage(f frame, lang, activePath string) *pageData {
 		Operator:    f.site.Operator.In(lang, def),
 		BrowserNote: f.site.BrowserNote.In(lang, def),
 		L:           labels[lang],
+		chunks:      f.chunks,
+		activePath:  activePath,
+		navActive:   -1,
 	}
 	if p.HTMLLang == "" {
 		p.HTMLLang = lang
@@ -162,7 +180,10 @@ func newPage(f frame, lang, activePath string) *pageData {
 		p.SiteName = "Newsdesk"
 	}
 	top := strings.SplitN(activePath, "/", 2)[0]
-	for _, c := range f.tree.Children(0) {
+	for i, c := range f.tree.Children(0) {
+		if c.Path == top {
+			p.navActive = i
+		}
 		p.Nav = append(p.Nav, link{Name: c.Name.In(lang, def), URL: channelURL(lang, c.Path), Active: c.Path == top})
 	}
 	pages := map[string]news.Page{}
@@ -182,6 +203,11 @@ func newPage(f frame, lang, activePath string) *pageData {
 		}
 	}
 	return p
+}
+
+// setCrumbs sets the breadcrumb trail to the channel at path.
+func (p *pageData) setCrumbs(f frame, path string) {
+	p.Crumbs, p.crumbsPath = crumbs(f, p.Lang, path), path
 }
 
 // crumbs is the breadcrumb trail of a channel, from the top level down.

@@ -19,6 +19,14 @@ const articleColumns = `a.id, COALESCE(a.uri, ''), a.language, a.channel_id, c.p
 	COALESCE(a.last_editor_id, 0), COALESCE(a.approved_by_id, 0), a.version, a.corrections,
 	a.retraction_note, a.retracted_at, COALESCE(a.lead_media_id, 0), a.lead_caption, a.lead_credit`
 
+// briefColumns are what a listing row shows of an article (headline,
+// summary, address, release) and what says whether and since when readers
+// see it (status, release, embargo, last update), for listings that need
+// no more: each column costs its scan, and on SQLite each time column a
+// parse.
+const briefColumns = `a.id, a.language, a.channel_id, c.path, a.headline, a.slug, a.summary,
+	a.status, a.release_at, a.embargo_until, a.updated_at`
+
 const articleFrom = ` FROM articles a JOIN channels c ON c.id = a.channel_id `
 
 // listed keeps retracted articles (reachable at their URL, with a notice)
@@ -66,6 +74,22 @@ func scanArticle(row scanner) (news.Article, error) {
 	a.Status = news.Status(status)
 	a.ReleaseAt, a.EmbargoUntil, a.VersionCreated = timeOf(release), timeOf(embargo), timeOf(version)
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
+	return a, nil
+}
+
+// scanBrief scans briefColumns; the article's other fields stay zero.
+func scanBrief(row scanner) (news.Article, error) {
+	var a news.Article
+	var status string
+	var release, embargo sql.NullTime
+	err := row.Scan(&a.ID, &a.Language, &a.ChannelID, &a.ChannelPath, &a.Headline, &a.Slug, &a.Summary,
+		&status, &release, &embargo, &a.UpdatedAt)
+	if err != nil {
+		return a, err
+	}
+	a.Status = news.Status(status)
+	a.ReleaseAt, a.EmbargoUntil = timeOf(release), timeOf(embargo)
+	a.UpdatedAt = a.UpdatedAt.UTC()
 	return a, nil
 }
 
@@ -119,6 +143,10 @@ type ArticleQuery struct {
 	// NoTotal skips counting, for a page that shows the newest few and
 	// no page numbers (the home page); the total is then -1.
 	NoTotal bool
+	// Brief loads only briefColumns (ID, Language, ChannelID, ChannelPath,
+	// Headline, Slug, Summary, Status, ReleaseAt, EmbargoUntil, UpdatedAt),
+	// leaving the other fields zero: for listings that show no more.
+	Brief bool
 }
 
 // VisibleArticles lists what readers may see, newest release first, and the
@@ -133,7 +161,7 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 		where, args = notPinned(where, args, aq.ExceptPinned)
 	}
 	if aq.All {
-		out, err := q.articleList(ctx, where+` ORDER BY a.release_at DESC, a.id DESC`, args...)
+		out, err := q.list(ctx, aq.Brief, where+` ORDER BY a.release_at DESC, a.id DESC`, args...)
 		if err != nil {
 			return nil, 0, fmt.Errorf("list articles: %w", err)
 		}
@@ -149,7 +177,7 @@ func (q *queries) VisibleArticles(ctx context.Context, aq ArticleQuery) ([]news.
 		aq.Limit = 20
 	}
 	n := len(args)
-	out, err := q.articleList(ctx, where+fmt.Sprintf(` ORDER BY a.release_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2),
+	out, err := q.list(ctx, aq.Brief, where+fmt.Sprintf(` ORDER BY a.release_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2),
 		append(args, aq.Limit, aq.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list articles: %w", err)
@@ -335,7 +363,15 @@ func (q *queries) NewsroomArticles(ctx context.Context, nq NewsroomQuery) ([]new
 // articleList runs a listing query (everything after FROM ... JOIN) and scans
 // the articles without their bodies.
 func (q *queries) articleList(ctx context.Context, where string, args ...any) ([]news.Article, error) {
-	cols := strings.Replace(articleColumns, "a.body_html", "''", 1)
+	return q.list(ctx, false, where, args...)
+}
+
+// list is articleList, or with brief a listing of briefColumns only.
+func (q *queries) list(ctx context.Context, brief bool, where string, args ...any) ([]news.Article, error) {
+	cols, scan := strings.Replace(articleColumns, "a.body_html", "''", 1), scanArticle
+	if brief {
+		cols, scan = briefColumns, scanBrief
+	}
 	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+where, args...)
 	if err != nil {
 		return nil, err
@@ -343,7 +379,7 @@ func (q *queries) articleList(ctx context.Context, where string, args ...any) ([
 	defer rows.Close()
 	var out []news.Article
 	for rows.Next() {
-		a, err := scanArticle(rows)
+		a, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,8 @@ type TagQuery struct {
 	// All lists every article under the tag, ignoring Limit and Offset
 	// (as ArticleQuery.All).
 	All bool
+	// Brief loads only what a listing row shows (as ArticleQuery.Brief).
+	Brief bool
 }
 
 // VisibleTaggedArticles lists what readers may see under a tag, newest
@@ -34,7 +36,7 @@ func (q *queries) VisibleTaggedArticles(ctx context.Context, tq TagQuery) ([]new
 		AND EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $3)`
 	args := []any{tq.Now.UTC(), tq.Language, tq.Tag}
 	if tq.All {
-		list, err := q.articleList(ctx, where+` ORDER BY a.release_at DESC, a.id DESC`, args...)
+		list, err := q.list(ctx, tq.Brief, where+` ORDER BY a.release_at DESC, a.id DESC`, args...)
 		if err != nil {
 			return nil, 0, fmt.Errorf("list articles tagged %q: %w", tq.Tag, err)
 		}
@@ -47,7 +49,7 @@ func (q *queries) VisibleTaggedArticles(ctx context.Context, tq TagQuery) ([]new
 	if tq.Limit <= 0 {
 		tq.Limit = 20
 	}
-	list, err := q.articleList(ctx, where+` ORDER BY a.release_at DESC, a.id DESC LIMIT $4 OFFSET $5`,
+	list, err := q.list(ctx, tq.Brief, where+` ORDER BY a.release_at DESC, a.id DESC LIMIT $4 OFFSET $5`,
 		append(args, tq.Limit, tq.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list articles tagged %q: %w", tq.Tag, err)

@@ -205,3 +205,66 @@ func TestPreviewSecret(t *testing.T) {
 		}
 	})
 }
+
+// TestBriefListings: a brief listing is the full one with only the fields
+// a listing row shows, whatever else the articles hold, in channel and tag
+// listings, whole or by page.
+func TestBriefListings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ids := channels(t, s)
+		for i, path := range []string{"news", "news/china", "policies"} {
+			a := article(ids[path], fmt.Sprintf("story-%d", i), publicNow.Add(time.Duration(-i)*time.Hour))
+			a.Summary, a.Byline, a.Source, a.Editor, a.Subheading = "Summary", "By me", "Xinhua", "Leon", "Sub"
+			a.URI = fmt.Sprintf("urn:story:%d", i)
+			a.VersionCreated = publicNow.Add(-2 * time.Hour)
+			a.Corrections = []news.Correction{{At: publicNow.Add(-time.Minute), Note: "Fixed."}}
+			a.Tags = []string{"grid"}
+			if i == 1 {
+				a.EmbargoUntil = publicNow.Add(-30 * time.Minute)
+			}
+			save(t, s, a)
+		}
+		brief := func(a news.Article) news.Article {
+			return news.Article{ID: a.ID, Language: a.Language, ChannelID: a.ChannelID, ChannelPath: a.ChannelPath,
+				Headline: a.Headline, Slug: a.Slug, Summary: a.Summary, Status: a.Status,
+				ReleaseAt: a.ReleaseAt, EmbargoUntil: a.EmbargoUntil, UpdatedAt: a.UpdatedAt}
+		}
+		cases := []struct {
+			name string
+			list func(brief bool) ([]news.Article, int, error)
+		}{
+			{"channel, all", func(b bool) ([]news.Article, int, error) {
+				return s.VisibleArticles(ctx, store.ArticleQuery{Language: "en", Channel: "news", Now: publicNow, All: true, Brief: b})
+			}},
+			{"site, a page", func(b bool) ([]news.Article, int, error) {
+				return s.VisibleArticles(ctx, store.ArticleQuery{Language: "en", Now: publicNow, Limit: 2, Offset: 1, Brief: b})
+			}},
+			{"tag, all", func(b bool) ([]news.Article, int, error) {
+				return s.VisibleTaggedArticles(ctx, store.TagQuery{Language: "en", Tag: "grid", Now: publicNow, All: true, Brief: b})
+			}},
+			{"tag, a page", func(b bool) ([]news.Article, int, error) {
+				return s.VisibleTaggedArticles(ctx, store.TagQuery{Language: "en", Tag: "grid", Now: publicNow, Limit: 1, Brief: b})
+			}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				full, fullTotal, err := c.list(false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, total, err := c.list(true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(full) == 0 || total != fullTotal || len(got) != len(full) {
+					t.Fatalf("brief: %d listed of %d; full: %d of %d", len(got), total, len(full), fullTotal)
+				}
+				for i := range full {
+					if want := brief(full[i]); !reflect.DeepEqual(got[i], want) {
+						t.Errorf("row %d:\n got %+v\nwant %+v", i, got[i], want)
+					}
+				}
+			})
+		}
+	})
+}
