@@ -159,7 +159,7 @@ func TestImportNinjs(t *testing.T) {
 		// Flag after the argument.
 		r := run(t, nil, "import", "ninjs", seedFile("seed-article.ninjs.json"), "--channel", gd, "--db", db)
 		r.expect(t, 0, nil, []string{"[1/1] ", "created (Xi meets with Belarusian President Lukashenko)"})
-		if r.stdout != "import: 1 files: 1 created, 0 updated, 0 unchanged, 0 older ignored, 0 failed\n" {
+		if r.stdout != "import: 1 file: 1 created, 0 updated, 0 unchanged, 0 older ignored, 0 failed\n" {
 			t.Errorf("stdout = %q", r.stdout)
 		}
 		s := open(t, db)
@@ -170,7 +170,7 @@ func TestImportNinjs(t *testing.T) {
 		// Again, without --channel: the stored article keeps its channel.
 		r = run(t, nil, "import", "ninjs", "--db", db, seedFile("seed-article.ninjs.json"))
 		r.expect(t, 0, nil, nil)
-		if r.stdout != "import: 1 files: 0 created, 0 updated, 1 unchanged, 0 older ignored, 0 failed\n" {
+		if r.stdout != "import: 1 file: 0 created, 0 updated, 1 unchanged, 0 older ignored, 0 failed\n" {
 			t.Errorf("second stdout = %q", r.stdout)
 		}
 	})

@@ -53,8 +53,12 @@ type Summary struct {
 func (s Summary) Failed() int { return s.Counts[Failed] }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("import: %d files: %d created, %d updated, %d unchanged, %d older ignored, %d failed",
-		s.Total, s.Counts[Created], s.Counts[Updated], s.Counts[Unchanged], s.Counts[Older], s.Counts[Failed])
+	files := "files"
+	if s.Total == 1 {
+		files = "file"
+	}
+	return fmt.Sprintf("import: %d %s: %d created, %d updated, %d unchanged, %d older ignored, %d failed",
+		s.Total, files, s.Counts[Created], s.Counts[Updated], s.Counts[Unchanged], s.Counts[Older], s.Counts[Failed])
 }
 
 // Importer imports ninjs documents into the store.
