@@ -405,6 +405,10 @@ func TestServeRefusesStaleSchema(t *testing.T) {
 			if code, _ := get(t, s.url+"en/"); code != http.StatusOK && code != http.StatusNotFound {
 				t.Errorf("serve --automigrate on an empty site: GET /en/ status %d", code)
 			}
+			// A new user whose pages all answer 404 is told how to set up a site.
+			if !strings.Contains(s.stderr.String(), "newsdesk site apply FILE") {
+				t.Errorf("serve on a database without a site: the log does not say how to set one up:\n%s", s.stderr)
+			}
 			s.stop(t)
 		})
 	}
@@ -418,6 +422,9 @@ func TestServeDemo(t *testing.T) {
 	dir := t.TempDir()
 	s := startServe(t, dir, "--demo", "--addr", "127.0.0.1:0")
 	s.ready(t)
+	if strings.Contains(s.stderr.String(), "no site set up yet") {
+		t.Errorf("serve --demo warns that no site is set up:\n%s", s.stderr)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "newsdesk-data", "newsdesk.db")); err != nil {
 		t.Errorf("serve --demo: no database at the default path: %v", err)
 	}

@@ -209,6 +209,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	if err := announceSetup(ctx, acc, log, "http://"+ln.Addr().String()); err != nil {
 		return err
 	}
+	announceEmptySite(ctx, s, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -227,6 +228,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env) er
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// announceEmptySite warns when no site is set up yet (no language, so every
+// public page answers 404), saying how to set one up.
+func announceEmptySite(ctx context.Context, s *store.Store, log *slog.Logger) {
+	site, err := s.Site(ctx)
+	if err != nil || len(site.Languages) > 0 {
+		return
+	}
+	log.Warn("no site set up yet, so public pages answer 404: describe it in a site file and run `newsdesk site apply FILE` " +
+		"(see README), set it up in the newsroom under Settings and Channels, or start an empty database with --demo")
 }
 
 // announceSetup logs a one-time link for creating the first administrator
