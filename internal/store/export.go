@@ -31,65 +31,26 @@ func (q *queries) EveryVisibleArticleWhole(ctx context.Context, now time.Time, a
 	if err != nil {
 		return nil, fmt.Errorf("visible articles: %w", err)
 	}
+	defer rows.Close()
 	var out []news.Article
-	byID := map[int64]*news.Article{}
 	for rows.Next() {
 		a, err := scanArticle(rows)
 		if err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("visible articles: %w", err)
 		}
 		out = append(out, a)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("visible articles: %w", err)
 	}
-	if len(out) == 0 {
-		return nil, nil
+	rows.Close()
+	if err := q.fillTags(ctx, out); err != nil {
+		return nil, err
 	}
-	for i := range out {
-		byID[out[i].ID] = &out[i]
-	}
-	// The batch's id range holds its articles and maybe others (hidden
-	// ones), whose rows are passed over.
-	last := out[len(out)-1].ID
-	if err := eachPair(ctx, q, `SELECT article_id, tag FROM article_tags WHERE article_id > $1 AND article_id <= $2 ORDER BY article_id, tag`,
-		afterID, last, func(id int64, v string) {
-			if a := byID[id]; a != nil {
-				a.Tags = append(a.Tags, v)
-			}
-		}); err != nil {
-		return nil, fmt.Errorf("visible articles' tags: %w", err)
-	}
-	if err := eachPair(ctx, q, `SELECT article_id, media_id FROM article_attachments WHERE article_id > $1 AND article_id <= $2 ORDER BY article_id, position`,
-		afterID, last, func(id int64, m int64) {
-			if a := byID[id]; a != nil {
-				a.Attachments = append(a.Attachments, m)
-			}
-		}); err != nil {
-		return nil, fmt.Errorf("visible articles' downloads: %w", err)
+	if err := q.fillAttachments(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
-}
-
-// eachPair runs a query of (id, value) rows over ids from (excluded) to
-// (included) and hands each row to fn.
-func eachPair[V any](ctx context.Context, q *queries, query string, from, to int64, fn func(id int64, v V)) error {
-	rows, err := q.q.QueryContext(ctx, query, from, to)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var v V
-		if err := rows.Scan(&id, &v); err != nil {
-			return err
-		}
-		fn(id, v)
-	}
-	return rows.Err()
 }
 
 // VisibleTags lists the tags of the articles a tag page may list in a

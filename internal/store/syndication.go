@@ -64,22 +64,55 @@ func (q *queries) FeedArticles(ctx context.Context, fq FeedQuery) ([]news.Articl
 
 // fillBodies loads the bodies of a list of articles in one query.
 func (q *queries) fillBodies(ctx context.Context, list []news.Article) error {
+	err := fillByID(ctx, q, list, `SELECT id, body_html FROM articles WHERE id IN (%s)`,
+		func(a *news.Article, body string) { a.BodyHTML = body })
+	if err != nil {
+		return fmt.Errorf("article bodies: %w", err)
+	}
+	return nil
+}
+
+// fillTags loads the tags of a list of articles in one query.
+func (q *queries) fillTags(ctx context.Context, list []news.Article) error {
+	err := fillByID(ctx, q, list, `SELECT article_id, tag FROM article_tags WHERE article_id IN (%s) ORDER BY article_id, tag`,
+		func(a *news.Article, tag string) { a.Tags = append(a.Tags, tag) })
+	if err != nil {
+		return fmt.Errorf("article tags: %w", err)
+	}
+	return nil
+}
+
+// fillAttachments loads the downloads of a list of articles, in order, in
+// one query.
+func (q *queries) fillAttachments(ctx context.Context, list []news.Article) error {
+	err := fillByID(ctx, q, list, `SELECT article_id, media_id FROM article_attachments WHERE article_id IN (%s) ORDER BY article_id, position`,
+		func(a *news.Article, id int64) { a.Attachments = append(a.Attachments, id) })
+	if err != nil {
+		return fmt.Errorf("article downloads: %w", err)
+	}
+	return nil
+}
+
+// fillByID runs query, whose %s takes the placeholders of the list's ids,
+// over rows of (article id, value), handing each value to set with its
+// article.
+func fillByID[V any](ctx context.Context, q *queries, list []news.Article, query string, set func(a *news.Article, v V)) error {
 	if len(list) == 0 {
 		return nil
 	}
 	idx, marks, args := idList(list)
-	rows, err := q.q.QueryContext(ctx, `SELECT id, body_html FROM articles WHERE id IN (`+marks+`)`, args...)
+	rows, err := q.q.QueryContext(ctx, fmt.Sprintf(query, marks), args...)
 	if err != nil {
-		return fmt.Errorf("article bodies: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var body string
-		if err := rows.Scan(&id, &body); err != nil {
-			return fmt.Errorf("article bodies: %w", err)
+		var v V
+		if err := rows.Scan(&id, &v); err != nil {
+			return err
 		}
-		list[idx[id]].BodyHTML = body
+		set(&list[idx[id]], v)
 	}
 	return rows.Err()
 }
@@ -96,29 +129,6 @@ func idList(list []news.Article) (map[int64]int, string, []any) {
 		args[i] = a.ID
 	}
 	return idx, strings.Join(marks, ", "), args
-}
-
-// fillTags loads the tags of a list of articles in one query.
-func (q *queries) fillTags(ctx context.Context, list []news.Article) error {
-	if len(list) == 0 {
-		return nil
-	}
-	idx, marks, args := idList(list)
-	rows, err := q.q.QueryContext(ctx, `SELECT article_id, tag FROM article_tags WHERE article_id IN (`+
-		marks+`) ORDER BY article_id, tag`, args...)
-	if err != nil {
-		return fmt.Errorf("article tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var tag string
-		if err := rows.Scan(&id, &tag); err != nil {
-			return fmt.Errorf("article tags: %w", err)
-		}
-		list[idx[id]].Tags = append(list[idx[id]].Tags, tag)
-	}
-	return rows.Err()
 }
 
 // SitemapMonth is one month of visible articles, by release time in UTC.
