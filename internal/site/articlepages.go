@@ -74,19 +74,14 @@ func routesToArticle(f frame, a news.Article, p string) bool {
 		return false
 	}
 	lang, rest, ok := strings.Cut(strings.TrimPrefix(p, "/"), "/")
-	if !ok || lang != a.Language || !f.site.HasLanguage(lang) || rest == "" || !strings.HasSuffix(rest, "/") {
+	if !ok || lang != a.Language || !f.site.HasLanguage(lang) {
 		return false
 	}
-	// Ending in a slash, rest is no feed nor file name (dispatch's next
-	// checks); the reserved names come first.
-	segs := strings.Split(strings.TrimSuffix(rest, "/"), "/")
-	if news.IsReservedSlug(segs[0]) {
+	// Ending in a slash, rest is no feed nor file name (dispatch's checks
+	// before it reads the page's segments).
+	segs, ok := pageSegments(rest)
+	if !ok {
 		return false
-	}
-	for _, seg := range segs {
-		if seg == "" {
-			return false
-		}
 	}
 	channel, slug, ok := articleAddress(segs)
 	return ok && channel == a.ChannelPath && slug == a.Slug

@@ -127,11 +127,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 		}
 		return addSlash(w, r)
 	}
-	segs := strings.Split(strings.TrimSuffix(rest, "/"), "/")
-	for _, seg := range segs {
-		if seg == "" {
-			return news.ErrNotFound
-		}
+	segs, ok := pageSegments(rest)
+	if !ok {
+		return news.ErrNotFound
 	}
 	if channel, slug, ok := articleAddress(segs); ok {
 		return s.article(w, r, f, lang, channel, slug)
@@ -288,6 +286,27 @@ func addSlash(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, target, http.StatusMovedPermanently)
 	return nil
+}
+
+// pageSegments reads rest, the address after /{lang}/, as dispatch reads
+// an address of a page of its own (an article, a footer page or a channel
+// listing): it ends in a slash, starts with no reserved name and has no
+// empty segment. ok is false for any other address.
+func pageSegments(rest string) (segs []string, ok bool) {
+	body, slash := strings.CutSuffix(rest, "/")
+	if !slash || body == "" {
+		return nil, false
+	}
+	segs = strings.Split(body, "/")
+	if news.IsReservedSlug(segs[0]) {
+		return nil, false
+	}
+	for _, seg := range segs {
+		if seg == "" {
+			return nil, false
+		}
+	}
+	return segs, true
 }
 
 // articleAddress reads the segments of an address after /{lang}/ (none

@@ -14,9 +14,9 @@ import (
 // (/{lang}/{channel}/ or /{lang}/tags/{tag}/, as Paths gives them) from one
 // ordered query, through the same page builders as the handler, so each
 // page's body is what a reader gets for path?query (query is "" for page
-// 1, then "page=2" and on). Asking the
-// handler page by page costs a query and a count over the whole listing a
-// page: O(n²) over a listing, which is what made a full export slow.
+// 1, then "page=2" and on). Asking the handler page by page costs a query
+// and a count over the whole listing a page: O(n²) over a listing, which
+// is what made a full export slow.
 // handled is false for any other address, or one the handler would not
 // find (the export then asks the handler).
 func (s *Server) ListingPages(ctx context.Context, path string, yield func(query string, body []byte) error) (handled bool, err error) {
@@ -32,8 +32,8 @@ func (s *Server) ListingPages(ctx context.Context, path string, yield func(query
 		return false, nil
 	}
 	now := s.now()
-	rest = strings.TrimSuffix(rest, "/")
 	if raw, ok := strings.CutPrefix(rest, "tags/"); ok {
+		raw = strings.TrimSuffix(raw, "/")
 		tag, err := url.PathUnescape(raw)
 		if err != nil || strings.Contains(raw, "/") || strings.TrimSpace(tag) == "" || len(tag) > maxTagBytes {
 			return false, nil
@@ -46,15 +46,23 @@ func (s *Server) ListingPages(ctx context.Context, path string, yield func(query
 			return tagPage(f, lang, tag, page, total, list[from:to])
 		}, yield)
 	}
-	c, ok := f.tree.ByPath(rest)
-	if !ok || news.IsReservedSlug(strings.SplitN(rest, "/", 2)[0]) {
+	// As dispatch reads the address: an article's or a footer page's
+	// comes before any channel's.
+	segs, ok := pageSegments(rest)
+	if !ok {
 		return false, nil
 	}
-	if len(strings.Split(rest, "/")) == 1 {
-		// A footer page of that slug answers instead of a channel.
-		if _, err := s.store.PageBySlug(ctx, rest); err == nil {
+	if _, _, ok := articleAddress(segs); ok {
+		return false, nil
+	}
+	if len(segs) == 1 {
+		if _, err := s.store.PageBySlug(ctx, segs[0]); err == nil {
 			return false, nil
 		}
+	}
+	c, ok := f.tree.ByPath(strings.Join(segs, "/"))
+	if !ok {
+		return false, nil
 	}
 	scope := store.ChannelScope(c.Path)
 	pinned, err := s.store.PinnedVisible(ctx, scope, lang, now, 0)

@@ -40,7 +40,7 @@ func RouteOf(r *http.Request) string {
 	case "tags":
 		return "tag"
 	}
-	if n := len(segs); n >= 6 && len(segs[n-4]) == 4 && datePart.MatchString(segs[n-4]) {
+	if _, _, ok := articleAddress(segs[1:]); ok {
 		return "article"
 	}
 	return "listing"
