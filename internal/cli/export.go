@@ -133,10 +133,8 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 			if !all {
 				// Files of newly visible articles that the tree lacks.
 				var ms []news.Media
-				if len(articles) > 0 && len(articles) <= 500 {
+				if len(articles) > 0 {
 					ms, err = s.VisibleMedia(ctx, now, articles...)
-				} else if len(articles) > 0 {
-					ms, err = s.VisibleMedia(ctx, now)
 				}
 				if err != nil {
 					return export.Summary{}, "", err
@@ -171,7 +169,7 @@ func exportStatic(ctx context.Context, s *store.Store, files http.Handler, dir s
 				return site.SkipArticles // the exporter's Articles renders them all
 			}
 			select {
-			case targets <- export.Target{Path: t.Path, Paged: t.Paged, Article: t.Article}:
+			case targets <- export.Target{Path: t.Path, Paged: t.Paged}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()

@@ -73,14 +73,19 @@ func (q *queries) VisibleTags(ctx context.Context, lang string, now time.Time) (
 	return out, rows.Err()
 }
 
+// maxFilterIDs bounds the ids one IN (...) filter takes, well below what
+// either database accepts as parameters.
+const maxFilterIDs = 500
+
 // VisibleMedia lists the library files that articles readers may see at now
 // show: lead images, downloads and images in their bodies. The static
 // export copies exactly these, so a file of an unpublished article stays out.
 // Given article ids, it looks at those articles only (an incremental
-// export's changed ones) rather than reading every body.
+// export's changed ones) rather than reading every body; given more than
+// maxFilterIDs, it reads every visible article's, theirs among them.
 func (q *queries) VisibleMedia(ctx context.Context, now time.Time, articles ...int64) ([]news.Media, error) {
 	only, args := "", []any{now.UTC()}
-	if len(articles) > 0 {
+	if len(articles) > 0 && len(articles) <= maxFilterIDs {
 		marks := make([]string, len(articles))
 		for i, id := range articles {
 			args = append(args, id)
