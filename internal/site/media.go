@@ -42,10 +42,6 @@ type mediaLib struct {
 	bodies map[int64][]string
 }
 
-// mediaChunk bounds the ids or hashes of one query, well below what
-// either database takes as parameters.
-const mediaChunk = 500
-
 // loadMediaOf loads the lead images, downloads and body images of list.
 func (s *Server) loadMediaOf(ctx context.Context, list []news.Article) (mediaLib, error) {
 	lib := mediaLib{byID: map[int64]news.Media{}, byHash: map[string]news.Media{}, bodies: map[int64][]string{}}
@@ -68,23 +64,19 @@ func (s *Server) loadMediaOf(ctx context.Context, list []news.Article) (mediaLib
 			}
 		}
 	}
-	for from := 0; from < len(ids); from += mediaChunk {
-		ms, err := s.store.MediaByIDs(ctx, ids[from:min(from+mediaChunk, len(ids))])
-		if err != nil {
-			return lib, err
-		}
-		for _, m := range ms {
-			lib.byID[m.ID] = m
-		}
+	byID, err := s.store.MediaByIDs(ctx, ids)
+	if err != nil {
+		return lib, err
 	}
-	for from := 0; from < len(hashes); from += mediaChunk {
-		ms, err := s.store.MediaByHashes(ctx, hashes[from:min(from+mediaChunk, len(hashes))])
-		if err != nil {
-			return lib, err
-		}
-		for _, m := range ms {
-			lib.byHash[m.Hash] = m
-		}
+	for _, m := range byID {
+		lib.byID[m.ID] = m
+	}
+	byHash, err := s.store.MediaByHashes(ctx, hashes)
+	if err != nil {
+		return lib, err
+	}
+	for _, m := range byHash {
+		lib.byHash[m.Hash] = m
 	}
 	return lib, nil
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"newsdesk/internal/news"
@@ -73,8 +72,9 @@ func (q *queries) VisibleTags(ctx context.Context, lang string, now time.Time) (
 	return out, rows.Err()
 }
 
-// maxFilterIDs bounds the ids one IN (...) filter takes, well below what
-// either database accepts as parameters.
+// maxFilterIDs bounds the values one IN (...) filter takes, well below
+// what either database accepts as parameters; longer lists are read in
+// parts.
 const maxFilterIDs = 500
 
 // VisibleMedia lists the library files that articles readers may see at now
@@ -86,12 +86,8 @@ const maxFilterIDs = 500
 func (q *queries) VisibleMedia(ctx context.Context, now time.Time, articles ...int64) ([]news.Media, error) {
 	only, args := "", []any{now.UTC()}
 	if len(articles) > 0 && len(articles) <= maxFilterIDs {
-		marks := make([]string, len(articles))
-		for i, id := range articles {
-			args = append(args, id)
-			marks[i] = fmt.Sprintf("$%d", i+2)
-		}
-		only = ` AND a.id IN (` + strings.Join(marks, ", ") + `) `
+		marks, ids := inList(articles, 2)
+		only, args = ` AND a.id IN (`+marks+`) `, append(args, ids...)
 	}
 	ids := map[int64]bool{}
 	rows, err := q.q.QueryContext(ctx, `SELECT a.lead_media_id FROM articles a WHERE`+visibleAt+only+`AND a.lead_media_id IS NOT NULL

@@ -58,15 +58,16 @@ func (q *queries) MediaByHash(ctx context.Context, hash string) (news.Media, err
 // MediaByHashes loads the library files among hashes, in no order; hashes
 // that name none are left out.
 func (q *queries) MediaByHashes(ctx context.Context, hashes []string) ([]news.Media, error) {
-	if len(hashes) == 0 {
-		return nil, nil
+	var out []news.Media
+	for from := 0; from < len(hashes); from += maxFilterIDs {
+		marks, args := inList(hashes[from:min(from+maxFilterIDs, len(hashes))], 1)
+		list, err := q.mediaList(ctx, `WHERE hash IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
 	}
-	args := make([]any, len(hashes))
-	marks := make([]string, len(hashes))
-	for i, h := range hashes {
-		args[i], marks[i] = h, "$"+strconv.Itoa(i+1)
-	}
-	return q.mediaList(ctx, `WHERE hash IN (`+strings.Join(marks, ", ")+`)`, args...)
+	return out, nil
 }
 
 // MediaByIDs loads the library files among ids, in the order of ids; ids
@@ -75,20 +76,18 @@ func (q *queries) MediaByIDs(ctx context.Context, ids []int64) ([]news.Media, er
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args[i], marks[i] = id, "$"+strconv.Itoa(i+1)
-	}
-	list, err := q.mediaList(ctx, `WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
 	byID := map[int64]news.Media{}
-	for _, m := range list {
-		byID[m.ID] = m
+	for from := 0; from < len(ids); from += maxFilterIDs {
+		marks, args := inList(ids[from:min(from+maxFilterIDs, len(ids))], 1)
+		list, err := q.mediaList(ctx, `WHERE id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range list {
+			byID[m.ID] = m
+		}
 	}
-	out := make([]news.Media, 0, len(list))
+	out := make([]news.Media, 0, len(byID))
 	for _, id := range ids {
 		if m, ok := byID[id]; ok {
 			out = append(out, m)

@@ -121,14 +121,24 @@ func fillByID[V any](ctx context.Context, q *queries, list []news.Article, query
 // arguments of an IN (...) over their ids.
 func idList(list []news.Article) (map[int64]int, string, []any) {
 	idx := map[int64]int{}
-	marks := make([]string, len(list))
-	args := make([]any, len(list))
+	ids := make([]int64, len(list))
 	for i, a := range list {
 		idx[a.ID] = i
-		marks[i] = fmt.Sprintf("$%d", i+1)
-		args[i] = a.ID
+		ids[i] = a.ID
 	}
-	return idx, strings.Join(marks, ", "), args
+	marks, args := inList(ids, 1)
+	return idx, marks, args
+}
+
+// inList gives the placeholders ($first, $first+1, ...) and arguments of
+// an IN (...) over vals.
+func inList[T any](vals []T, first int) (string, []any) {
+	marks := make([]string, len(vals))
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		marks[i], args[i] = fmt.Sprintf("$%d", first+i), v
+	}
+	return strings.Join(marks, ", "), args
 }
 
 // SitemapMonth is one month of visible articles, by release time in UTC.
