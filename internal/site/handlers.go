@@ -326,9 +326,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, 
 	if err != nil {
 		return err
 	}
-	if r.URL.Path != a.Path(f.loc) {
+	if canonical := a.Path(f.loc); r.URL.Path != canonical {
 		// Right article, wrong date in the URL: send readers to the one URL.
-		http.Redirect(w, r, a.Path(f.loc), http.StatusMovedPermanently)
+		http.Redirect(w, r, canonical, http.StatusMovedPermanently)
 		return nil
 	}
 	am, err := s.loadArticleMedia(r.Context(), a)
