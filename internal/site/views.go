@@ -47,10 +47,12 @@ type pageData struct {
 	Alternates []alternate
 	// Feeds are the feeds covering the page, advertised in its head.
 	Feeds []feedLink
-	// Meta are Open Graph and Twitter card tags; LD is the JSON-LD
-	// structured data (an article's NewsArticle), nil for none.
-	Meta       []metaTag
-	LD         any
+	// MetaTags are the Open Graph and Twitter card <meta> tags, escaped
+	// already; LD is the JSON-LD structured data (an article's
+	// NewsArticle), marshalled already, "" for none. shareMeta renders
+	// both.
+	MetaTags   template.HTML
+	LD         template.JS
 	Nav        []link
 	HomeActive bool
 	Crumbs     []link
