@@ -15,9 +15,10 @@ import (
 	"newsdesk/internal/news"
 )
 
-// The tests here hold the template path shareMeta replaced: the share tags
-// as a list layout.html ranged over, escaping each value, and the JSON-LD
-// as a map html/template marshalled. Whole article pages rendered both
+// The tests here hold the template path shareMeta and the tag link chunks
+// replaced: the share tags as a list layout.html ranged over, escaping
+// each value, the JSON-LD as a map html/template marshalled, and the tag
+// links ranged over by article.html. Whole article pages rendered both
 // ways must match byte for byte, for hostile text in every field.
 
 // templateMetaTag is one <meta> of the template path: Open Graph tags
@@ -146,9 +147,13 @@ func (s *Server) templateShareMeta(base string, p *pageData, f frame, a news.Art
 const templateMetaAction = `{{range .Meta}}{{if .Property}}<meta property="{{.Property}}" content="{{.Content}}">{{else}}<meta name="{{.Name}}" content="{{.Content}}">{{end}}
 {{end}}`
 
+// templateTagsAction is how article.html rendered the tag links itself.
+const templateTagsAction = `{{range $i, $t := .Tags}}{{if $i}}, {{end}}<a href="{{$t.URL}}" rel="tag">{{$t.Name}}</a>{{end}}`
+
 // templatePathArticle parses the article page's templates as they were
-// when the layout rendered the share tags: layout.html with
-// templateMetaAction in place of {{.MetaTags}}.
+// when the layout rendered the share tags and article.html the tag links:
+// layout.html with templateMetaAction in place of {{.MetaTags}},
+// article.html with templateTagsAction in place of {{.TagLinks}}.
 func templatePathArticle(t testing.TB, s *Server) *template.Template {
 	t.Helper()
 	layout, err := fs.ReadFile(embedded, "templates/layout.html")
@@ -167,7 +172,11 @@ func templatePathArticle(t testing.TB, s *Server) *template.Template {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tm, err = tm.New("article.html").Parse(string(article)); err != nil {
+	if bytes.Count(article, []byte("{{.TagLinks}}")) != 1 {
+		t.Fatal("article.html does not insert {{.TagLinks}} once")
+	}
+	text = strings.Replace(string(article), "{{.TagLinks}}", templateTagsAction, 1)
+	if tm, err = tm.New("article.html").Parse(text); err != nil {
 		t.Fatal(err)
 	}
 	return tm
@@ -202,8 +211,8 @@ func newShareFixture(t testing.TB) *shareFixture {
 	return &shareFixture{s: s, old: templatePathArticle(t, s), loc: loc}
 }
 
-// pages renders c's article page through the renderer (shareMeta) and
-// through the template path.
+// pages renders c's article page through the renderer (shareMeta and
+// the tag link chunks) and through the template path.
 func (fx *shareFixture) pages(t testing.TB, c shareCase) (got, want string) {
 	t.Helper()
 	a := c.article
@@ -240,19 +249,20 @@ func (fx *shareFixture) check(t testing.TB, c shareCase) {
 	t.Helper()
 	got, want := fx.pages(t, c)
 	if got != want {
-		t.Fatalf("page differs from the template path's\n got: %s\nwant: %s", head(got), head(want))
+		g, w := around(got, want)
+		t.Fatalf("page differs from the template path's\n got: %s\nwant: %s", g, w)
 	}
 }
 
-// head is the part of a page shareMeta fills, for failure messages.
-func head(page string) string {
-	if i := strings.Index(page, "<meta property=\"og:type\""); i >= 0 {
-		page = page[i:]
+// around is where got and want first differ, quoted, for failure
+// messages.
+func around(got, want string) (string, string) {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
 	}
-	if i := strings.Index(page, "</script>"); i >= 0 {
-		page = page[:i]
-	}
-	return strconv.Quote(page)
+	from := max(i-300, 0)
+	return strconv.Quote(got[from:min(i+300, len(got))]), strconv.Quote(want[from:min(i+300, len(want))])
 }
 
 // hostileCase is an article (and its site) with text t in every field a
@@ -347,7 +357,8 @@ func TestShareMetaMatchesTemplatePath(t *testing.T) {
 		c := fx.hostileCase(i, text)
 		got, want := fx.pages(t, c)
 		if got != want {
-			t.Errorf("text %d %q: page differs from the template path's\n got: %s\nwant: %s", i, text, head(got), head(want))
+			g, w := around(got, want)
+			t.Errorf("text %d %q: page differs from the template path's\n got: %s\nwant: %s", i, text, g, w)
 		}
 	}
 }
@@ -363,7 +374,8 @@ func TestShareMetaAllKeys(t *testing.T) {
 	c.lead = &news.Media{Kind: news.MediaImage, Hash: "ab", Ext: "jpg", Width: 1200, Height: 800, Alt: "alt"}
 	got, want := fx.pages(t, c)
 	if got != want {
-		t.Fatalf("page differs from the template path's\n got: %s\nwant: %s", head(got), head(want))
+		g, w := around(got, want)
+		t.Fatalf("page differs from the template path's\n got: %s\nwant: %s", g, w)
 	}
 	for _, key := range []string{"articleSection", "correction", "creativeWorkStatus", "description", "editor", "image",
 		"keywords", "sourceOrganization", `"logo"`} {
@@ -410,5 +422,49 @@ func FuzzShareMetaMatchesTemplatePath(f *testing.F) {
 		}
 		c.site.Name = news.Localized{"en": site, "zh": site}
 		fx.check(t, c)
+	})
+}
+
+// BenchmarkArticleHead renders an article page of the static export's
+// kind (two tags, a summary, source and editor, no lead image) with the
+// share tags and JSON-LD from shareMeta and the tag links from chunks
+// ("prerendered") and, as the baseline, through the template path
+// ("template").
+func BenchmarkArticleHead(b *testing.B) {
+	fx := newShareFixture(b)
+	c := fx.hostileCase(0, "Transmission line progress report")
+	c.article.Summary, c.article.Byline, c.article.Source, c.article.Editor = "Crews work in shifts through the week.", "", "Xinhua", "Leon"
+	c.article.Tags = []string{"coal", "solar"}
+	c.site.LogoURL = ""
+	f := frame{site: c.site, loc: fx.loc, tree: news.NewChannelTree([]news.Channel{
+		{ID: 1, Slug: "news", Path: "news", Name: news.Localized{"en": "NEWS"}},
+		{ID: 2, ParentID: 1, Slug: "world", Path: "news/world", Name: news.Localized{"en": "World"}},
+	}), chunks: newLayoutChunks()}
+	a, am := c.article, articleMedia{}
+	b.Run("prerendered", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := fx.s.publishedPage(f, a, am, c.base)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := fx.s.render.render("article", p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("template", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p := articlePage(f, a, am)
+			p.Canonical = a.Path(f.loc)
+			if err := fx.s.render.fillChunks(fx.old, p); err != nil {
+				b.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := fx.old.ExecuteTemplate(&buf, "layout", fx.s.templateShareMeta(c.base, p, f, a, c.lead)); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

@@ -119,8 +119,11 @@ type articleView struct {
 	// Updated is set when the article changed after its release.
 	Updated, UpdatedISO string
 	Body                template.HTML
-	Tags                []link
-	Corrections         []dated
+	// Tags link to the pages of the article's tags; TagLinks are those
+	// links rendered (taglink in article.html), set by the renderer.
+	Tags        []link
+	TagLinks    template.HTML
+	Corrections []dated
 	// Retraction is set on a retracted article.
 	Retraction *dated
 	// Lead is the lead image; Downloads the documents listed under the body.
