@@ -48,7 +48,11 @@ func (s *Server) ArticlePages(ctx context.Context, yield func(path string, body 
 			p := a.Path(f.loc)
 			var body []byte
 			if am, err := lib.of(a); err == nil && routesToArticle(f, a, p) {
-				if body, err = s.render.render("article", s.publishedPage(f, a, am, s.base)); err != nil {
+				pd, err := s.publishedPage(f, a, am, s.base)
+				if err != nil {
+					return err
+				}
+				if body, err = s.render.render("article", pd); err != nil {
 					return err
 				}
 			}

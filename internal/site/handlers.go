@@ -335,22 +335,28 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, f frame, lang, 
 	if err != nil {
 		return err
 	}
-	return s.send(w, r, "article", s.publishedPage(f, a, am, s.baseURL(r)), a.UpdatedAt)
+	p, err := s.publishedPage(f, a, am, s.baseURL(r))
+	if err != nil {
+		return err
+	}
+	return s.send(w, r, "article", p, a.UpdatedAt)
 }
 
 // publishedPage is the page of a published article at its own address:
 // the reader's page (the handler's) and the static export's
 // (ArticlePages) both come from here, so their bytes agree. base starts
 // the absolute URLs of its structured data.
-func (s *Server) publishedPage(f frame, a news.Article, am articleMedia, base string) *pageData {
+func (s *Server) publishedPage(f frame, a news.Article, am articleMedia, base string) (*pageData, error) {
 	p := articlePage(f, a, am)
 	p.Canonical = a.Path(f.loc)
-	s.shareMeta(base, p, f, a, am.lead)
+	if err := s.shareMeta(base, p, f, a, am.lead); err != nil {
+		return nil, err
+	}
 	if a.Status == news.StatusRetracted {
 		// The record stays reachable, but search engines should drop it.
 		p.Robots = "noindex"
 	}
-	return p
+	return p, nil
 }
 
 func (s *Server) page(w http.ResponseWriter, r *http.Request, f frame, lang string, pg news.Page) error {

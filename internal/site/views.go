@@ -47,10 +47,12 @@ type pageData struct {
 	Alternates []alternate
 	// Feeds are the feeds covering the page, advertised in its head.
 	Feeds []feedLink
-	// Meta are Open Graph and Twitter card tags; LD is the JSON-LD
-	// structured data (an article's NewsArticle), nil for none.
-	Meta       []metaTag
-	LD         any
+	// MetaTags are the Open Graph and Twitter card <meta> tags, escaped
+	// already; LD is the JSON-LD structured data (an article's
+	// NewsArticle), marshalled already, "" for none. shareMeta renders
+	// both.
+	MetaTags   template.HTML
+	LD         template.JS
 	Nav        []link
 	HomeActive bool
 	Crumbs     []link
@@ -117,8 +119,11 @@ type articleView struct {
 	// Updated is set when the article changed after its release.
 	Updated, UpdatedISO string
 	Body                template.HTML
-	Tags                []link
-	Corrections         []dated
+	// Tags link to the pages of the article's tags; TagLinks are those
+	// links rendered (taglink in article.html), set by the renderer.
+	Tags        []link
+	TagLinks    template.HTML
+	Corrections []dated
 	// Retraction is set on a retracted article.
 	Retraction *dated
 	// Lead is the lead image; Downloads the documents listed under the body.
