@@ -57,6 +57,51 @@ func (q *queries) VisibleTaggedArticles(ctx context.Context, tq TagQuery) ([]new
 	return list, total, nil
 }
 
+// EachListedBrief yields every article the listings of lang show at now
+// (VisibleArticles' rule: visible, not retracted), with ArticleQuery.Brief's
+// columns, in listing order: newest release first, then highest id. The
+// order is total, so every listing VisibleArticles or
+// VisibleTaggedArticles gives (a channel's subtree less its pins, a tag's
+// articles) is the subsequence of this one that passes its filter: the
+// static export cuts them all from this one reading, with
+// EachListedTag, rather than reading each article again for each listing
+// it is in. Nothing is held: yield keeps what it needs.
+func (q *queries) EachListedBrief(ctx context.Context, lang string, now time.Time, yield func(news.Article) error) error {
+	err := q.each(ctx, true, `WHERE`+visibleInOrder+listed+`AND a.language = $2 ORDER BY a.release_at DESC, a.id DESC`,
+		[]any{now.UTC(), lang}, yield)
+	if err != nil {
+		return fmt.Errorf("list articles of %s: %w", lang, err)
+	}
+	return nil
+}
+
+// EachListedTag yields the tags of the articles EachListedBrief yields for
+// the same language and time, as (article id, tag) in no particular order;
+// a tag's listing (VisibleTaggedArticles) is the articles that carry it,
+// the tag compared byte for byte as there.
+func (q *queries) EachListedTag(ctx context.Context, lang string, now time.Time, yield func(articleID int64, tag string) error) error {
+	rows, err := q.q.QueryContext(ctx, `SELECT t.article_id, t.tag FROM article_tags t JOIN articles a ON a.id = t.article_id
+		WHERE`+visibleAt+listed+`AND a.language = $2`, now.UTC(), lang)
+	if err != nil {
+		return fmt.Errorf("tags of the articles of %s: %w", lang, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return fmt.Errorf("tags of the articles of %s: %w", lang, err)
+		}
+		if err := yield(id, tag); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("tags of the articles of %s: %w", lang, err)
+	}
+	return nil
+}
+
 // NoticeKind says whether a notice corrects or retracts an article.
 type NoticeKind string
 
