@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -265,6 +266,121 @@ func TestBriefListings(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestEachListed: every channel listing (less its pins) and tag listing
+// VisibleArticles and VisibleTaggedArticles give is the subsequence of
+// EachListedBrief's articles that passes its filter, on the fields they
+// carry and the tags EachListedTag gives: among articles released at one
+// instant (ordered by id), scheduled, embargoed, drafts, retracted, of
+// another language, with tags alike but for case or a wildcard, pinned.
+func TestEachListed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ids := channels(t, s)
+		paths := []string{"news", "news/china", "news/china/government-dynamic", "news/chinatown", "news/world", "policies"}
+		tags := [][]string{{"grid"}, {"grid", "电网"}, {"Grid"}, {"grid%", "gri_"}, nil, {"solar", "grid"}}
+		var saved []int64
+		for i := range 36 {
+			released := publicNow.Add(time.Duration(-i/3) * time.Hour) // three at each instant
+			a := article(ids[paths[i%len(paths)]], fmt.Sprintf("story-%d", i), released)
+			a.Tags = tags[i%len(tags)]
+			a.Summary = fmt.Sprintf("Summary %d", i)
+			switch i % 9 {
+			case 1:
+				a.ReleaseAt = publicNow.Add(time.Minute) // scheduled
+			case 2:
+				a.EmbargoUntil = publicNow.Add(time.Hour)
+			case 4:
+				a.Status = news.StatusDraft
+			case 5:
+				a.Status, a.RetractionNote, a.RetractedAt = news.StatusRetracted, "Wrong.", publicNow
+			case 7:
+				a.Language = "zh"
+			}
+			saved = append(saved, save(t, s, a))
+		}
+		if err := s.InTx(ctx, func(tx *store.Tx) error {
+			for _, pin := range []struct {
+				scope string
+				id    int64
+			}{{store.ChannelScope("news"), saved[6]}, {store.ChannelScope("news"), saved[13]}, {store.ChannelScope("news/china"), saved[10]},
+				{store.ChannelScope("news/china"), saved[4]}, {store.ChannelScope("policies"), saved[12]}} {
+				if err := tx.SetPin(ctx, pin.scope, pin.id, 1); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, now := range []time.Time{publicNow, publicNow.Add(time.Minute), publicNow.Add(2 * time.Hour)} {
+			for _, lang := range []string{"en", "zh", "fr"} {
+				var all []news.Article
+				if err := s.EachListedBrief(ctx, lang, now, func(a news.Article) error {
+					all = append(all, a)
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+				tagged := map[string]map[int64]bool{}
+				if err := s.EachListedTag(ctx, lang, now, func(id int64, tag string) error {
+					if tagged[tag] == nil {
+						tagged[tag] = map[int64]bool{}
+					}
+					tagged[tag][id] = true
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+				whole, _, err := s.VisibleArticles(ctx, store.ArticleQuery{Language: lang, Now: now, All: true, Brief: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(all, whole) {
+					t.Errorf("%s at %s: EachListedBrief gives %v, VisibleArticles %v", lang, now, slugsOf(all), slugsOf(whole))
+				}
+				for _, path := range paths {
+					scope := store.ChannelScope(path)
+					pinned, err := s.PinnedVisible(ctx, scope, lang, now, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					skip := map[int64]bool{}
+					for _, a := range pinned {
+						skip[a.ID] = true
+					}
+					var cut []news.Article
+					for _, a := range all {
+						if (a.ChannelPath == path || strings.HasPrefix(a.ChannelPath, path+"/")) && !skip[a.ID] {
+							cut = append(cut, a)
+						}
+					}
+					want, _, err := s.VisibleArticles(ctx, store.ArticleQuery{Language: lang, Channel: path, ExceptPinned: scope, Now: now, All: true, Brief: true})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(cut, want) {
+						t.Errorf("%s %s at %s: cut %v, listed %v", lang, path, now, slugsOf(cut), slugsOf(want))
+					}
+				}
+				for _, tag := range []string{"grid", "Grid", "电网", "grid%", "gri_", "solar", "wind"} {
+					var cut []news.Article
+					for _, a := range all {
+						if tagged[tag][a.ID] {
+							cut = append(cut, a)
+						}
+					}
+					want, _, err := s.VisibleTaggedArticles(ctx, store.TagQuery{Language: lang, Tag: tag, Now: now, All: true, Brief: true})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(cut, want) {
+						t.Errorf("%s tag %q at %s: cut %v, listed %v", lang, tag, now, slugsOf(cut), slugsOf(want))
+					}
+				}
+			}
 		}
 	})
 }
