@@ -209,17 +209,18 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, f frame, lang s
 	if err != nil {
 		return err
 	}
-	p, err := channelPage(f, lang, c, page, total, pinned, list)
+	p, err := channelPage(f, lang, c, page, total, listingRows(f.loc, pinned, list))
 	if err != nil {
 		return err
 	}
 	return s.send(w, r, "listing", p, newest(append(pinned, list...)))
 }
 
-// channelPage builds page of a channel's listing: pinned heads page 1, list
-// is that page's share of the total others. The handler and the static
-// export's ListingPages both build pages here, so their bytes agree.
-func channelPage(f frame, lang string, c news.Channel, page, total int, pinned, list []news.Article) (*pageData, error) {
+// channelPage builds page of a channel's listing: rows are its articles'
+// rows (listingRows: the pinned ones heading page 1, then that page's share
+// of the total others). The handler and the static export's ListingPages
+// both build pages here, from rows.go's rows, so their bytes agree.
+func channelPage(f frame, lang string, c news.Channel, page, total int, rows template.HTML) (*pageData, error) {
 	pg, err := paginate(lang, channelURL(lang, c.Path), page, total)
 	if err != nil {
 		return nil, err
@@ -229,8 +230,7 @@ func channelPage(f frame, lang string, c news.Channel, page, total int, pinned, 
 	p.Title = c.Name.In(lang, def)
 	p.setCrumbs(f, c.Path)
 	p.Canonical = pg.URL
-	loc := f.loc
-	lv := &listingView{Name: p.Title, Items: append(pinnedItems(pinned, loc), items(list, loc)...), pager: pg}
+	lv := &listingView{Name: p.Title, Rows: rows, pager: pg}
 	for _, child := range f.tree.Children(c.ID) {
 		lv.Children = append(lv.Children, link{Name: child.Name.In(lang, def), URL: channelURL(lang, child.Path)})
 	}

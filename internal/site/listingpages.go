@@ -43,7 +43,7 @@ func (s *Server) ListingPages(ctx context.Context, path string, yield func(query
 			return false, err
 		}
 		return true, s.eachPage(total, func(page int, from, to int) (*pageData, error) {
-			return tagPage(f, lang, tag, page, total, list[from:to])
+			return tagPage(f, lang, tag, page, total, listingRows(f.loc, nil, list[from:to]))
 		}, yield)
 	}
 	// As dispatch reads the address: an article's or a footer page's
@@ -82,7 +82,7 @@ func (s *Server) ListingPages(ctx context.Context, path string, yield func(query
 		if page == 1 {
 			head = pinned
 		}
-		return channelPage(f, lang, c, page, total, head, list[from:to])
+		return channelPage(f, lang, c, page, total, listingRows(f.loc, head, list[from:to]))
 	}, yield)
 }
 

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -141,16 +142,16 @@ func (s *Server) tagListing(w http.ResponseWriter, r *http.Request, f frame, lan
 	if total == 0 {
 		return news.ErrNotFound
 	}
-	p, err := tagPage(f, lang, tag, page, total, list)
+	p, err := tagPage(f, lang, tag, page, total, listingRows(f.loc, nil, list))
 	if err != nil {
 		return err
 	}
 	return s.send(w, r, "listing", p, newest(list))
 }
 
-// tagPage builds page of a tag's listing, list being that page's share of
-// total (shared with ListingPages, as channelPage).
-func tagPage(f frame, lang, tag string, page, total int, list []news.Article) (*pageData, error) {
+// tagPage builds page of a tag's listing, rows being those of that page's
+// share of total (shared with ListingPages, as channelPage).
+func tagPage(f frame, lang, tag string, page, total int, rows template.HTML) (*pageData, error) {
 	pg, err := paginate(lang, tagURL(lang, tag), page, total)
 	if err != nil {
 		return nil, err
@@ -158,6 +159,6 @@ func tagPage(f frame, lang, tag string, page, total int, list []news.Article) (*
 	p := newPage(f, lang, "")
 	p.Title = fmt.Sprintf(label(lang, "tag_title"), tag)
 	p.Canonical = pg.URL
-	p.Listing = &listingView{Name: p.Title, Items: items(list, f.loc), pager: pg}
+	p.Listing = &listingView{Name: p.Title, Rows: rows, pager: pg}
 	return p, nil
 }

@@ -109,7 +109,9 @@ type pager struct {
 type listingView struct {
 	Name     string
 	Children []link
-	Items    []articleItem
+	// Rows are the page's articles, each a <li> and a newline, escaped
+	// already (rows.go: listingRows, listingIndex).
+	Rows template.HTML
 	pager
 }
 
