@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -252,6 +253,90 @@ func TestFullExport(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSnapshotExportMatches: the export's portal (Options.Snapshot, which
+// cuts every channel and tag listing from one reading of a language's
+// articles) writes the same tree, file for file and byte for byte, as a
+// serving portal that reads each listing on its own: listings of several
+// pages, subtrees, tags shared across channels, pinned stories.
+func TestSnapshotExportMatches(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, dialect)
+			channels := []string{"news/world", "news/china/industry", "news/china/government-dynamic"}
+			var pin news.Article
+			for i := range 50 {
+				a, err := f.ed.Create(ctx, f.chief, "", editorial.Draft{Language: "en", Channel: channels[i%3],
+					Headline: fmt.Sprintf("Grid & <power> story %d", i), Summary: fmt.Sprintf("Summary 'quoted' + %d.", i%4),
+					BodyHTML: "<p>Text.</p>", Tags: []string{"grid", fmt.Sprintf("tag %d", i%4), "电网"}[:1+i%3]})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a, err = f.ed.Transition(ctx, f.chief, "", a.ID, news.Step{Transition: news.TransitionPublish}); err != nil {
+					t.Fatal(err)
+				}
+				if i == 10 {
+					pin = a
+				}
+			}
+			if err := f.store.InTx(ctx, func(tx *store.Tx) error {
+				return tx.SetPin(ctx, store.ChannelScope("news"), pin.ID, 1)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			snap, err := site.New(site.Options{Store: f.store, Now: func() time.Time { return f.now }, Log: slog.New(slog.DiscardHandler),
+				BaseURL: "https://news.example.org", Snapshot: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			serving, snapshot := filepath.Join(t.TempDir(), "serving"), filepath.Join(t.TempDir(), "snapshot")
+			if _, err := f.exporter(serving).Full(ctx, f.targets(t), export.State{Seq: 1, Base: f.base.String()}); err != nil {
+				t.Fatal(err)
+			}
+			ex := f.exporter(snapshot)
+			ex.Handler, ex.Listing, ex.Articles = snap, snap.ListingPages, snap.ArticlePages
+			if _, err := ex.Full(ctx, f.targets(t), export.State{Seq: 1, Base: f.base.String()}); err != nil {
+				t.Fatal(err)
+			}
+			a, b := treeFiles(t, serving), treeFiles(t, snapshot)
+			if len(a) != len(b) {
+				t.Errorf("%d files from the serving portal, %d from the snapshot one", len(a), len(b))
+			}
+			listings := 0
+			for name, want := range a {
+				if got, ok := b[name]; !ok || !bytes.Equal(got, want) {
+					t.Errorf("%s: the snapshot portal's file differs (present %v)", name, ok)
+				}
+				if strings.Contains(name, "/page/") {
+					listings++
+				}
+			}
+			if listings < 3 {
+				t.Errorf("only %d later listing pages: the test lists too little", listings)
+			}
+		})
+	}
+}
+
+// treeFiles reads every file of the export tree dir links to, by name,
+// but its state file.
+func treeFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir+"/", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == ".newsdesk-export.json" {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		files[filepath.ToSlash(strings.TrimPrefix(p, dir+"/"))] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // TestIncrementalExport: only the pages a change touched are rewritten; a

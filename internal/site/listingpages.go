@@ -16,7 +16,9 @@ import (
 // page's body is what a reader gets for path?query (query is "" for page
 // 1, then "page=2" and on). Asking the handler page by page costs a query
 // and a count over the whole listing a page: O(n²) over a listing, which
-// is what made a full export slow.
+// is what made a full export slow. With Options.Snapshot, the listings of
+// a language come from one reading of all its listed articles, each
+// rendered once as a row (listingIndex), rather than from a query each.
 // handled is false for any other address, or one the handler would not
 // find (the export then asks the handler).
 func (s *Server) ListingPages(ctx context.Context, path string, yield func(query string, body []byte) error) (handled bool, err error) {
@@ -31,14 +33,27 @@ func (s *Server) ListingPages(ctx context.Context, path string, yield func(query
 	if !f.site.HasLanguage(lang) {
 		return false, nil
 	}
-	now := s.now()
 	if raw, ok := strings.CutPrefix(rest, "tags/"); ok {
 		raw = strings.TrimSuffix(raw, "/")
 		tag, err := url.PathUnescape(raw)
 		if err != nil || strings.Contains(raw, "/") || strings.TrimSpace(tag) == "" || len(tag) > maxTagBytes {
 			return false, nil
 		}
-		list, total, err := s.store.VisibleTaggedArticles(ctx, store.TagQuery{Language: lang, Tag: tag, Now: now, All: true, Brief: true})
+		if s.snapshot {
+			x, done, err := s.listingIndexOf(ctx, f, lang)
+			if err != nil {
+				return false, err
+			}
+			list := x.tags[tag]
+			if len(list) == 0 {
+				return false, nil
+			}
+			defer done()
+			return true, s.eachPage(len(list), func(page, from, to int) (*pageData, error) {
+				return tagPage(f, lang, tag, page, len(list), x.pageRows(f.loc, nil, list[from:to]))
+			}, yield)
+		}
+		list, total, err := s.store.VisibleTaggedArticles(ctx, store.TagQuery{Language: lang, Tag: tag, Now: s.now(), All: true, Brief: true})
 		if err != nil || total == 0 {
 			return false, err
 		}
@@ -65,6 +80,28 @@ func (s *Server) ListingPages(ctx context.Context, path string, yield func(query
 		return false, nil
 	}
 	scope := store.ChannelScope(c.Path)
+	if s.snapshot {
+		x, done, err := s.listingIndexOf(ctx, f, lang)
+		if err != nil {
+			return false, err
+		}
+		defer done()
+		// The pinned stories as of the index's time: those among its
+		// rows are the ones the handler's query leaves out.
+		pinned, err := s.store.PinnedVisible(ctx, scope, lang, x.now, 0)
+		if err != nil {
+			return false, err
+		}
+		list := x.inChannel(c.Path, pinned)
+		return true, s.eachPage(len(list), func(page, from, to int) (*pageData, error) {
+			var head []news.Article
+			if page == 1 {
+				head = pinned
+			}
+			return channelPage(f, lang, c, page, len(list), x.pageRows(f.loc, head, list[from:to]))
+		}, yield)
+	}
+	now := s.now()
 	pinned, err := s.store.PinnedVisible(ctx, scope, lang, now, 0)
 	if err != nil {
 		return false, err

@@ -57,8 +57,10 @@ type Options struct {
 	// at the first page, and keeps them for every later one: for a one-off
 	// render of the whole site (the static export), where they cost a
 	// tenth of each page otherwise. The formats of a feed (RSS, Atom, JSON)
-	// share one reading of its articles too. A serving portal leaves it
-	// false: its pages, and the page cache's invalidation, rely on each
+	// share one reading of its articles too, and ListingPages cuts every
+	// channel and tag listing of a language from one reading of its
+	// articles, as of the first listing asked for. A serving portal leaves
+	// it false: its pages, and the page cache's invalidation, rely on each
 	// request reading them afresh.
 	Snapshot bool
 }
@@ -88,6 +90,9 @@ type Server struct {
 	snapshotMu    sync.Mutex
 	snapshotF     *frame
 	snapshotFeeds map[string]*feedLoad
+	// snapshotIndex holds, by language, the articles ListingPages cuts
+	// every listing from with Options.Snapshot.
+	snapshotIndex map[string]*indexLoad
 }
 
 // New builds the portal, parsing every template once so a broken one stops
@@ -130,7 +135,8 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, log: opts.Log, now: opts.Now, render: r, assets: assets,
 		sanitizer: opts.Sanitizer, trusted: opts.TrustedProxies, base: strings.TrimSuffix(opts.BaseURL, "/"),
-		sitemapURLs: opts.SitemapURLs, search: opts.Search, snapshot: opts.Snapshot, snapshotFeeds: map[string]*feedLoad{}}
+		sitemapURLs: opts.SitemapURLs, search: opts.Search, snapshot: opts.Snapshot, snapshotFeeds: map[string]*feedLoad{},
+		snapshotIndex: map[string]*indexLoad{}}
 	var h http.Handler = s.routes()
 	if opts.Cache != nil {
 		s.cache = pagecache.New(h, *opts.Cache)
