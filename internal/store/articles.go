@@ -368,37 +368,22 @@ func (q *queries) articleList(ctx context.Context, where string, args ...any) ([
 
 // list is articleList, or with brief a listing of briefColumns only.
 func (q *queries) list(ctx context.Context, brief bool, where string, args ...any) ([]news.Article, error) {
-	var out []news.Article
-	err := q.each(ctx, brief, where, args, func(a news.Article) error {
-		out = append(out, a)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// each is list yielding each article as it is read, holding none: for
-// callers that keep less of an article than the article.
-func (q *queries) each(ctx context.Context, brief bool, where string, args []any, yield func(news.Article) error) error {
 	cols, scan := strings.Replace(articleColumns, "a.body_html", "''", 1), scanArticle
 	if brief {
 		cols, scan = briefColumns, scanBrief
 	}
 	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+where, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	var out []news.Article
 	for rows.Next() {
 		a, err := scan(rows)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := yield(a); err != nil {
-			return err
-		}
+		out = append(out, a)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }

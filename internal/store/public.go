@@ -58,8 +58,10 @@ func (q *queries) VisibleTaggedArticles(ctx context.Context, tq TagQuery) ([]new
 }
 
 // EachListedBrief yields every article the listings of lang show at now
-// (VisibleArticles' rule: visible, not retracted), with ArticleQuery.Brief's
-// columns, in listing order: newest release first, then highest id. The
+// (VisibleArticles' rule: visible, not retracted), with only what a
+// listing row shows (ID, Language, ChannelPath, Headline, Slug, Summary,
+// ReleaseAt: each column costs its scan, a time column on SQLite a parse),
+// in listing order: newest release first, then highest id. The
 // order is total, so every listing VisibleArticles or
 // VisibleTaggedArticles gives (a channel's subtree less its pins, a tag's
 // articles) is the subsequence of this one that passes its filter: the
@@ -67,13 +69,32 @@ func (q *queries) VisibleTaggedArticles(ctx context.Context, tq TagQuery) ([]new
 // EachListedTag, rather than reading each article again for each listing
 // it is in. Nothing is held: yield keeps what it needs.
 func (q *queries) EachListedBrief(ctx context.Context, lang string, now time.Time, yield func(news.Article) error) error {
-	err := q.each(ctx, true, `WHERE`+visibleInOrder+listed+`AND a.language = $2 ORDER BY a.release_at DESC, a.id DESC`,
-		[]any{now.UTC(), lang}, yield)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+rowColumns+articleFrom+`WHERE`+visibleInOrder+listed+
+		`AND a.language = $2 ORDER BY a.release_at DESC, a.id DESC`, now.UTC(), lang)
 	if err != nil {
+		return fmt.Errorf("list articles of %s: %w", lang, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a news.Article
+		var release sql.NullTime
+		if err := rows.Scan(&a.ID, &a.Language, &a.ChannelPath, &a.Headline, &a.Slug, &a.Summary, &release); err != nil {
+			return fmt.Errorf("list articles of %s: %w", lang, err)
+		}
+		a.ReleaseAt = timeOf(release)
+		if err := yield(a); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("list articles of %s: %w", lang, err)
 	}
 	return nil
 }
+
+// rowColumns are what a listing row shows of an article: its address
+// (language, channel path, release, slug), headline and summary.
+const rowColumns = `a.id, a.language, c.path, a.headline, a.slug, a.summary, a.release_at`
 
 // EachListedTag yields the tags of the articles EachListedBrief yields for
 // the same language and time, as (article id, tag) in no particular order;

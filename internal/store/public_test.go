@@ -270,6 +270,16 @@ func TestBriefListings(t *testing.T) {
 	})
 }
 
+// rowFields is list with only the fields EachListedBrief reads.
+func rowFields(list []news.Article) []news.Article {
+	var out []news.Article
+	for _, a := range list {
+		out = append(out, news.Article{ID: a.ID, Language: a.Language, ChannelPath: a.ChannelPath,
+			Headline: a.Headline, Slug: a.Slug, Summary: a.Summary, ReleaseAt: a.ReleaseAt})
+	}
+	return out
+}
+
 // TestEachListed: every channel listing (less its pins) and tag listing
 // VisibleArticles and VisibleTaggedArticles give is the subsequence of
 // EachListedBrief's articles that passes its filter, on the fields they
@@ -338,7 +348,7 @@ func TestEachListed(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !reflect.DeepEqual(all, whole) {
+				if whole = rowFields(whole); !reflect.DeepEqual(all, whole) {
 					t.Errorf("%s at %s: EachListedBrief gives %v, VisibleArticles %v", lang, now, slugsOf(all), slugsOf(whole))
 				}
 				for _, path := range paths {
@@ -361,7 +371,7 @@ func TestEachListed(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if !reflect.DeepEqual(cut, want) {
+					if want = rowFields(want); !reflect.DeepEqual(cut, want) {
 						t.Errorf("%s %s at %s: cut %v, listed %v", lang, path, now, slugsOf(cut), slugsOf(want))
 					}
 				}
@@ -376,7 +386,7 @@ func TestEachListed(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if !reflect.DeepEqual(cut, want) {
+					if want = rowFields(want); !reflect.DeepEqual(cut, want) {
 						t.Errorf("%s tag %q at %s: cut %v, listed %v", lang, tag, now, slugsOf(cut), slugsOf(want))
 					}
 				}
