@@ -14,28 +14,38 @@ import "strings"
 func escapeAttr(b *strings.Builder, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
-		var repl string
-		switch s[i] {
-		case 0:
-			repl = "\uFFFD"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		default:
-			continue
+		if r := htmlEscapes[s[i]]; r != "" {
+			b.WriteString(s[last:i])
+			b.WriteString(r)
+			last = i + 1
 		}
-		b.WriteString(s[last:i])
-		b.WriteString(repl)
-		last = i + 1
 	}
 	b.WriteString(s[last:])
+}
+
+// appendEscaped is escapeAttr appending to b; the same escaping serves
+// HTML text (html/template's htmlEscaper uses the same table), so listing
+// rows (rows.go) use it for both.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if r := htmlEscapes[s[i]]; r != "" {
+			b = append(b, s[last:i]...)
+			b = append(b, r...)
+			last = i + 1
+		}
+	}
+	return append(b, s[last:]...)
+}
+
+// htmlEscapes is html/template's htmlReplacementTable by byte, for
+// escapeAttr and appendEscaped.
+var htmlEscapes = [256]string{
+	0:    "\uFFFD",
+	'"':  "&#34;",
+	'&':  "&amp;",
+	'\'': "&#39;",
+	'+':  "&#43;",
+	'<':  "&lt;",
+	'>':  "&gt;",
 }

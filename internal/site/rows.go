@@ -69,34 +69,6 @@ func appendRow(b []byte, it articleItem) []byte {
 	return append(b, "</li>\n"...)
 }
 
-// htmlEscapes is html/template's htmlReplacementTable, by byte: what its
-// htmlEscaper (HTML text) and attrEscaper (a quoted attribute value) write
-// for each byte of a plain string. Those walk the string by rune, but a
-// byte that is part of a rune or of invalid UTF-8 is 0x80 or above, and
-// those pass unchanged, so a walk by byte writes the same.
-var htmlEscapes = [256]string{
-	0:    "\uFFFD",
-	'"':  "&#34;",
-	'&':  "&amp;",
-	'\'': "&#39;",
-	'+':  "&#43;",
-	'<':  "&lt;",
-	'>':  "&gt;",
-}
-
-// appendEscaped appends s escaped for HTML text or a quoted attribute value.
-func appendEscaped(b []byte, s string) []byte {
-	written := 0
-	for i := 0; i < len(s); i++ {
-		if r := htmlEscapes[s[i]]; r != "" {
-			b = append(b, s[written:i]...)
-			b = append(b, r...)
-			written = i + 1
-		}
-	}
-	return append(b, s[written:]...)
-}
-
 // urlKeeps marks the bytes html/template's urlNormalizer leaves as they
 // are: RFC 3986's reserved and unreserved characters but the single quote
 // and parentheses, and '%' (when it starts a valid escape).
