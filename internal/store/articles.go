@@ -61,8 +61,25 @@ func scanArticle(row scanner) (news.Article, error) {
 	if err != nil {
 		return a, err
 	}
-	if err := json.Unmarshal([]byte(corrections), &a.Corrections); err != nil {
-		return a, fmt.Errorf("article %d corrections: %w", a.ID, err)
+	if err := scanCorrections(a.ID, corrections, &a); err != nil {
+		return a, err
+	}
+	a.RetractedAt = timeOf(retracted)
+	a.Status = news.Status(status)
+	a.ReleaseAt, a.EmbargoUntil, a.VersionCreated = timeOf(release), timeOf(embargo), timeOf(version)
+	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
+	return a, nil
+}
+
+// scanCorrections decodes an article's stored corrections (a JSON array,
+// "[]" for most articles, which needs no decoding) into a.Corrections.
+func scanCorrections(id int64, stored string, a *news.Article) error {
+	if stored == "" || stored == "[]" {
+		a.Corrections = nil
+		return nil
+	}
+	if err := json.Unmarshal([]byte(stored), &a.Corrections); err != nil {
+		return fmt.Errorf("article %d corrections: %w", id, err)
 	}
 	if len(a.Corrections) == 0 {
 		a.Corrections = nil
@@ -70,11 +87,7 @@ func scanArticle(row scanner) (news.Article, error) {
 	for i := range a.Corrections {
 		a.Corrections[i].At = a.Corrections[i].At.UTC()
 	}
-	a.RetractedAt = timeOf(retracted)
-	a.Status = news.Status(status)
-	a.ReleaseAt, a.EmbargoUntil, a.VersionCreated = timeOf(release), timeOf(embargo), timeOf(version)
-	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
-	return a, nil
+	return nil
 }
 
 // scanBrief scans briefColumns; the article's other fields stay zero.
