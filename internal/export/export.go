@@ -582,7 +582,7 @@ func removeLaterPages(tree, listing string, last int) {
 func (e *Exporter) writeWithSiblings(name, contentType string, body []byte, live bool) (int, int64, error) {
 	dir := filepath.Dir(name)
 	if _, ok := e.dirs.Load(dir); !ok {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := makeDir(dir); err != nil {
 			return 0, 0, err
 		}
 		e.dirs.Store(dir, true)
@@ -613,6 +613,17 @@ func (e *Exporter) writeWithSiblings(name, contentType string, body []byte, live
 		size += int64(len(sib.data))
 	}
 	return files, size, nil
+}
+
+// makeDir makes dir and any missing parents. Most of an export's folders
+// are an article's own, in a date folder that already exists: one mkdir
+// then does, where os.MkdirAll would first stat the folder and its parent.
+func makeDir(dir string) error {
+	err := os.Mkdir(dir, 0o755)
+	if err == nil {
+		return nil
+	}
+	return os.MkdirAll(dir, 0o755) // exists already (a folder, or not: it says), or a parent is missing
 }
 
 // writeFile replaces name atomically: a temporary file beside it, then a
