@@ -587,13 +587,13 @@ func (e *Exporter) writeWithSiblings(name, contentType string, body []byte, live
 		}
 		e.dirs.Store(dir, true)
 	}
-	write := os.WriteFile
+	write := createFile
 	if live {
-		write = func(name string, data []byte, _ os.FileMode) error { return writeFile(name, data) }
+		write = writeFile
 	}
 	gz, br := web.Compress(contentType, body, gzip.DefaultCompression, e.brotli())
 	files, size := 1, int64(len(body))
-	if err := write(name, body, 0o644); err != nil {
+	if err := write(name, body); err != nil {
 		return 0, 0, err
 	}
 	for _, sib := range []struct {
@@ -606,7 +606,7 @@ func (e *Exporter) writeWithSiblings(name, contentType string, body []byte, live
 			}
 			continue
 		}
-		if err := write(name+sib.ext, sib.data, 0o644); err != nil {
+		if err := write(name+sib.ext, sib.data); err != nil {
 			return 0, 0, err
 		}
 		files++
