@@ -152,30 +152,24 @@ const templateTagsAction = `{{range $i, $t := .Tags}}{{if $i}}, {{end}}<a href="
 
 // templatePathArticle parses the article page's templates as they were
 // when the layout rendered the share tags and article.html the tag links:
-// layout.html with templateMetaAction in place of {{.MetaTags}},
-// article.html with templateTagsAction in place of {{.TagLinks}}.
+// the template path of articlehtml_test.go (oracleTexts), with
+// templateMetaAction in place of {{.MetaTags}} and templateTagsAction in
+// place of {{.TagLinks}}.
 func templatePathArticle(t testing.TB, s *Server) *template.Template {
 	t.Helper()
-	layout, err := fs.ReadFile(embedded, "templates/layout.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Count(layout, []byte("{{.MetaTags}}")) != 1 {
+	layout, article := oracleTexts(t)
+	if strings.Count(layout, "{{.MetaTags}}") != 1 {
 		t.Fatal("layout.html does not insert {{.MetaTags}} once")
 	}
-	text := strings.Replace(string(layout), "{{.MetaTags}}", templateMetaAction, 1)
+	text := strings.Replace(layout, "{{.MetaTags}}", templateMetaAction, 1)
 	tm, err := template.New("layout.html").Funcs(template.FuncMap{"asset": s.assets.URL}).Parse(text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	article, err := fs.ReadFile(embedded, "templates/article.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Count(article, []byte("{{.TagLinks}}")) != 1 {
+	if strings.Count(article, "{{.TagLinks}}") != 1 {
 		t.Fatal("article.html does not insert {{.TagLinks}} once")
 	}
-	text = strings.Replace(string(article), "{{.TagLinks}}", templateTagsAction, 1)
+	text = strings.Replace(article, "{{.TagLinks}}", templateTagsAction, 1)
 	if tm, err = tm.New("article.html").Parse(text); err != nil {
 		t.Fatal(err)
 	}
