@@ -421,8 +421,9 @@ func FuzzShareMetaMatchesTemplatePath(f *testing.F) {
 
 // BenchmarkArticleHead renders an article page of the static export's
 // kind (two tags, a summary, source and editor, no lead image) with the
-// share tags and JSON-LD from shareMeta and the tag links from chunks
-// ("prerendered") and, as the baseline, through the template path
+// share tags and JSON-LD from shareMeta, the tag links from chunks and
+// the content block and head tags from articlehtml.go ("prerendered")
+// and, as the baseline, through the template path of all of them
 // ("template").
 func BenchmarkArticleHead(b *testing.B) {
 	fx := newShareFixture(b)
