@@ -73,6 +73,10 @@ func (r *renderer) render(name string, data *pageData) ([]byte, error) {
 	if err := r.fillChunks(t, data); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
+	fillHead(data)
+	if a := data.Article; a != nil {
+		a.HTML = articleHTML(a, data.L)
+	}
 	var buf bytes.Buffer
 	last := r.sizes[name]
 	buf.Grow(int(last.Load()) + 1024)

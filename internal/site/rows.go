@@ -89,16 +89,28 @@ var urlKeeps = func() (keep [256]bool) {
 }()
 
 // appendURLAttr appends u as html/template writes a plain string at the
-// start of a quoted URL attribute (href="{{.}}"): through urlFilter (a
-// scheme other than http, https or mailto makes it #ZgotmplZ),
-// urlNormalizer (other bytes percent-encoded, in lower-case hex, a valid
-// %XX kept) and attrEscaper (of what the normaliser keeps, only '&' and
-// '+' need it).
+// start of a quoted URL attribute (href="{{.}}", src="{{.}}"): through
+// urlFilter (a scheme other than http, https or mailto makes it
+// #ZgotmplZ), then appendNormalizedURL.
 func appendURLAttr(b []byte, u string) []byte {
-	if protocol, _, ok := strings.Cut(u, ":"); ok && !strings.Contains(protocol, "/") &&
-		!strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") && !strings.EqualFold(protocol, "mailto") {
+	if !isSafeURL(u) {
 		u = "#ZgotmplZ"
 	}
+	return appendNormalizedURL(b, u)
+}
+
+// isSafeURL is html/template's: u has no scheme, or http, https or mailto.
+func isSafeURL(u string) bool {
+	protocol, _, ok := strings.Cut(u, ":")
+	return !ok || strings.Contains(protocol, "/") ||
+		strings.EqualFold(protocol, "http") || strings.EqualFold(protocol, "https") || strings.EqualFold(protocol, "mailto")
+}
+
+// appendNormalizedURL appends u as html/template's urlNormalizer and then
+// attrEscaper write it: bytes other than those urlKeeps marks
+// percent-encoded, in lower-case hex, a valid %XX kept; of what the
+// normaliser keeps, only '&' and '+' need the attribute escape.
+func appendNormalizedURL(b []byte, u string) []byte {
 	const hex = "0123456789abcdef"
 	written := 0
 	for i := 0; i < len(u); i++ {

@@ -152,30 +152,24 @@ const templateTagsAction = `{{range $i, $t := .Tags}}{{if $i}}, {{end}}<a href="
 
 // templatePathArticle parses the article page's templates as they were
 // when the layout rendered the share tags and article.html the tag links:
-// layout.html with templateMetaAction in place of {{.MetaTags}},
-// article.html with templateTagsAction in place of {{.TagLinks}}.
+// the template path of articlehtml_test.go (oracleTexts), with
+// templateMetaAction in place of {{.MetaTags}} and templateTagsAction in
+// place of {{.TagLinks}}.
 func templatePathArticle(t testing.TB, s *Server) *template.Template {
 	t.Helper()
-	layout, err := fs.ReadFile(embedded, "templates/layout.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Count(layout, []byte("{{.MetaTags}}")) != 1 {
+	layout, article := oracleTexts(t)
+	if strings.Count(layout, "{{.MetaTags}}") != 1 {
 		t.Fatal("layout.html does not insert {{.MetaTags}} once")
 	}
-	text := strings.Replace(string(layout), "{{.MetaTags}}", templateMetaAction, 1)
+	text := strings.Replace(layout, "{{.MetaTags}}", templateMetaAction, 1)
 	tm, err := template.New("layout.html").Funcs(template.FuncMap{"asset": s.assets.URL}).Parse(text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	article, err := fs.ReadFile(embedded, "templates/article.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Count(article, []byte("{{.TagLinks}}")) != 1 {
+	if strings.Count(article, "{{.TagLinks}}") != 1 {
 		t.Fatal("article.html does not insert {{.TagLinks}} once")
 	}
-	text = strings.Replace(string(article), "{{.TagLinks}}", templateTagsAction, 1)
+	text = strings.Replace(article, "{{.TagLinks}}", templateTagsAction, 1)
 	if tm, err = tm.New("article.html").Parse(text); err != nil {
 		t.Fatal(err)
 	}
@@ -427,8 +421,9 @@ func FuzzShareMetaMatchesTemplatePath(f *testing.F) {
 
 // BenchmarkArticleHead renders an article page of the static export's
 // kind (two tags, a summary, source and editor, no lead image) with the
-// share tags and JSON-LD from shareMeta and the tag links from chunks
-// ("prerendered") and, as the baseline, through the template path
+// share tags and JSON-LD from shareMeta, the tag links from chunks and
+// the content block and head tags from articlehtml.go ("prerendered")
+// and, as the baseline, through the template path of all of them
 // ("template").
 func BenchmarkArticleHead(b *testing.B) {
 	fx := newShareFixture(b)

@@ -43,7 +43,12 @@ type pageData struct {
 	Description    string
 	Canonical      string
 	// Robots, when set, is the content of <meta name="robots">.
-	Robots     string
+	Robots string
+	// Head is the head's title, description and robots tags, and
+	// CanonicalLink its canonical link, both written from the fields
+	// above by the renderer (fillHead in articlehtml.go).
+	Head, CanonicalLink template.HTML
+
 	Alternates []alternate
 	// Feeds are the feeds covering the page, advertised in its head.
 	Feeds []feedLink
@@ -131,6 +136,9 @@ type articleView struct {
 	// Lead is the lead image; Downloads the documents listed under the body.
 	Lead      *figureView
 	Downloads []downloadView
+	// HTML is the whole content block (articleHTML in articlehtml.go),
+	// set by the renderer once TagLinks are.
+	HTML template.HTML
 }
 
 // dated is a dated note: a correction or a retraction.
