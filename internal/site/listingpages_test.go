@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"testing"
 
+	"newsdesk/internal/news"
 	"newsdesk/internal/site"
 	"newsdesk/internal/store"
 	"newsdesk/internal/store/storetest"
@@ -110,6 +112,101 @@ func TestListingPagesMatchHandler(t *testing.T) {
 					})
 					if err != nil || handled {
 						t.Errorf("%s: handled %v, %v; want it left to the handler", path, handled, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestListingIndexCutsLikeQueries: the snapshot's listings (listingIndex:
+// inChannel and its tag lists) are the handler's where a cut by string
+// could go wrong: a channel whose path extends a sibling's without a slash
+// (news/china and news/chinatown, news and newsroom), tags that differ
+// only in case, a story pinned on a channel it is not filed under, and
+// stories released at one instant. Both dialects, page by page.
+func TestListingIndexCutsLikeQueries(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			p := newPortal(t, dialect)
+			ctx := context.Background()
+			if err := p.store.InTx(ctx, func(tx *store.Tx) error {
+				china, err := tx.ChannelByPath(ctx, "news/china")
+				if err != nil {
+					return err
+				}
+				if _, err := tx.CreateChannel(ctx, news.Channel{ParentID: china.ParentID, Slug: "chinatown", Name: news.Localized{"en": "Chinatown"}, Position: 9}); err != nil {
+					return err
+				}
+				_, err = tx.CreateChannel(ctx, news.Channel{Slug: "newsroom", Name: news.Localized{"en": "Newsroom"}, Position: 9})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for i, c := range []struct{ channel, tag string }{
+				{"news/china", "Grid"}, {"news/chinatown", "grid"}, {"newsroom", "Grid"}, {"news/chinatown", "GRID"},
+				{"newsroom", "grid"}, {"news/china/industry", "grid"}, {"news/chinatown", "Grid"}, {"newsroom", "grid"},
+			} {
+				// Two at each instant: listings order those by id.
+				r := p.importJSON(t, c.channel, fmt.Sprintf(`{"uri":"urn:test:cut:%d","language":"en","headlines":[{"role":"main","value":"Cut item %d in %s"}],
+					"subjects":[{"name":%q}],"bodies":[{"contenttype":"text/html","value":"<p>Text.</p>"}],"firstcreated":"2026-03-0%dT08:00:00+08:00"}`,
+					i, i, c.channel, c.tag, 1+i/2))
+				ids = append(ids, r.Article.ID)
+			}
+			if err := p.store.InTx(ctx, func(tx *store.Tx) error {
+				// Pinned on news/china: one filed in news/chinatown (not
+				// in that listing at all), one filed in news/china.
+				if err := tx.SetPin(ctx, store.ChannelScope("news/china"), ids[1], 1); err != nil {
+					return err
+				}
+				if err := tx.SetPin(ctx, store.ChannelScope("news/china"), ids[0], 2); err != nil {
+					return err
+				}
+				return tx.SetPin(ctx, store.ChannelScope("news"), ids[2], 1)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			snap, err := site.New(site.Options{Store: p.store, Now: p.clock.Now, Log: slog.New(slog.DiscardHandler), Snapshot: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				path        string
+				has, hasNot []string
+			}{
+				{"/en/news/china/", []string{"Cut item 0 ", "Cut item 5 "}, []string{"Cut item 1 ", "Cut item 3 "}},
+				{"/en/news/chinatown/", []string{"Cut item 1 ", "Cut item 3 ", "Cut item 6 "}, []string{"Cut item 0 "}},
+				{"/en/news/", []string{"Cut item 0 ", "Cut item 1 "}, []string{"Cut item 2 ", "Cut item 4 "}},
+				{"/en/newsroom/", []string{"Cut item 2 ", "Cut item 4 ", "Cut item 7 "}, []string{"Cut item 0 "}},
+				{"/en/tags/Grid/", []string{"Cut item 0 ", "Cut item 2 ", "Cut item 6 "}, []string{"Cut item 1 ", "Cut item 3 "}},
+				{"/en/tags/grid/", []string{"Cut item 1 ", "Cut item 4 "}, []string{"Cut item 0 ", "Cut item 3 "}},
+				{"/en/tags/GRID/", []string{"Cut item 3 "}, []string{"Cut item 1 "}},
+			} {
+				var first string
+				handled, err := snap.ListingPages(ctx, c.path, func(query string, body []byte) error {
+					target := c.path
+					if query != "" {
+						target += "?" + query
+					} else {
+						first = string(body)
+					}
+					if r := get(t, p, target); r.status != 200 || r.body != string(body) {
+						t.Errorf("%s: the snapshot's page differs from the handler's %d page", target, r.status)
+					}
+					return nil
+				})
+				if err != nil || !handled {
+					t.Fatalf("%s: handled %v, %v", c.path, handled, err)
+				}
+				for _, h := range c.has {
+					if !strings.Contains(first, h) {
+						t.Errorf("%s: no %q", c.path, h)
+					}
+				}
+				for _, h := range c.hasNot {
+					if strings.Contains(first, h) {
+						t.Errorf("%s: lists %q", c.path, h)
 					}
 				}
 			}
