@@ -56,11 +56,8 @@ func appendRow(b []byte, it articleItem) []byte {
 	b = appendURLAttr(b, it.URL)
 	b = append(b, `">`...)
 	b = appendEscaped(b, it.Headline)
-	b = append(b, `</a> <time datetime="`...)
-	b = appendEscaped(b, it.ISO)
-	b = append(b, `">`...)
-	b = appendEscaped(b, it.Date)
-	b = append(b, `</time>`...)
+	b = append(b, `</a> `...)
+	b = appendTime(b, it.ISO, it.Date)
 	if it.Summary != "" {
 		b = append(b, `<p>`...)
 		b = appendEscaped(b, it.Summary)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
-	"strings"
 	"time"
 
 	"newsdesk/internal/news"
@@ -82,20 +81,19 @@ func leadImage(lead *news.Media) *news.Media {
 
 // metaTags renders the Open Graph and Twitter card <meta> tags of an
 // article page, one a line, as HTML for the head: each attribute value
-// escaped as html/template escapes it there (escapeAttr), so the bytes
+// escaped as html/template escapes it there (appendEscaped), so the bytes
 // are what the layout wrote when it ranged over the tags itself. A tag
 // of Open Graph with no content is left out.
 func (sh articleShare) metaTags(a news.Article, lead *news.Media) template.HTML {
-	var b strings.Builder
-	b.Grow(1024 + 3*len(sh.url) + 3*len(a.Headline) + 2*len(sh.description))
+	b := make([]byte, 0, 1024+3*len(sh.url)+3*len(a.Headline)+2*len(sh.description))
 	tag := func(attr, key, content string) {
-		b.WriteString(`<meta `)
-		b.WriteString(attr)
-		b.WriteString(`="`)
-		escapeAttr(&b, key)
-		b.WriteString(`" content="`)
-		escapeAttr(&b, content)
-		b.WriteString("\">\n")
+		b = append(b, `<meta `...)
+		b = append(b, attr...)
+		b = append(b, `="`...)
+		b = appendEscaped(b, key)
+		b = append(b, `" content="`...)
+		b = appendEscaped(b, content)
+		b = append(b, "\">\n"...)
 	}
 	og := func(property, content string) {
 		if content != "" {
@@ -130,8 +128,8 @@ func (sh articleShare) metaTags(a news.Article, lead *news.Media) template.HTML 
 	if sh.description != "" {
 		tag("name", "twitter:description", sh.description)
 	}
-	// Every value went through escapeAttr.
-	return template.HTML(b.String())
+	// Every value went through appendEscaped.
+	return template.HTML(b)
 }
 
 // The JSON-LD types below are the NewsArticle of an article page. Each

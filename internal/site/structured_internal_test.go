@@ -379,19 +379,20 @@ func TestShareMetaAllKeys(t *testing.T) {
 	}
 }
 
-// TestEscapeAttr: escapeAttr writes what html/template writes for a string
-// in a quoted attribute.
-func TestEscapeAttr(t *testing.T) {
-	tm := template.Must(template.New("").Parse(`<meta property="{{.}}" name="{{.}}" content="{{.}}" alt="{{.}}">`))
-	for _, s := range hostileTexts(t) {
+// TestAppendEscaped: appendEscaped writes what html/template writes for a
+// string in every context the Go writers use it in: quoted attributes of
+// plain or unknown type, HTML text and RCDATA (<title>).
+func TestAppendEscaped(t *testing.T) {
+	tm := template.Must(template.New("").Parse(`<title>{{.}}</title><meta property="{{.}}" name="{{.}}" content="{{.}}" alt="{{.}}"><time datetime="{{.}}">{{.}}</time><img sizes="{{.}}">`))
+	for _, s := range append(append([]string{}, hostileTexts(t)...), hostileStrings...) {
 		var want bytes.Buffer
 		if err := tm.Execute(&want, s); err != nil {
 			t.Fatal(err)
 		}
-		var b strings.Builder
-		escapeAttr(&b, s)
-		e := b.String()
-		if got := `<meta property="` + e + `" name="` + e + `" content="` + e + `" alt="` + e + `">`; got != want.String() {
+		e := string(appendEscaped(nil, s))
+		got := `<title>` + e + `</title><meta property="` + e + `" name="` + e + `" content="` + e + `" alt="` + e +
+			`"><time datetime="` + e + `">` + e + `</time><img sizes="` + e + `">`
+		if got != want.String() {
 			t.Errorf("%q: got %q, want %q", s, got, want.String())
 		}
 	}
