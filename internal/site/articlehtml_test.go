@@ -91,15 +91,15 @@ func oracleArticleTemplate(t testing.TB, s *Server) *template.Template {
 	return tm
 }
 
-// contentFixture renders article pages through the renderer and through
-// the template path.
-type contentFixture struct {
+// oracleFixture renders article pages through the renderer and through
+// old, a template text they replaced (the oracle), in the site's zone.
+type oracleFixture struct {
 	s   *Server
 	old *template.Template
 	loc *time.Location
 }
 
-func newContentFixture(t testing.TB) *contentFixture {
+func newOracleFixture(t testing.TB, oracle func(testing.TB, *Server) *template.Template) oracleFixture {
 	t.Helper()
 	s, err := New(Options{})
 	if err != nil {
@@ -109,7 +109,14 @@ func newContentFixture(t testing.TB) *contentFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &contentFixture{s: s, old: oracleArticleTemplate(t, s), loc: loc}
+	return oracleFixture{s: s, old: oracle(t, s), loc: loc}
+}
+
+// contentFixture holds the article content block to the old article.html.
+type contentFixture struct{ oracleFixture }
+
+func newContentFixture(t testing.TB) *contentFixture {
+	return &contentFixture{newOracleFixture(t, oracleArticleTemplate)}
 }
 
 // check fails t when p's page differs between the renderer and the

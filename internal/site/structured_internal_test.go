@@ -185,24 +185,11 @@ type shareCase struct {
 	lead    *news.Media
 }
 
-// shareFixture renders article pages both ways.
-type shareFixture struct {
-	s   *Server
-	old *template.Template
-	loc *time.Location
-}
+// shareFixture holds share tags and JSON-LD to the template path.
+type shareFixture struct{ oracleFixture }
 
 func newShareFixture(t testing.TB) *shareFixture {
-	t.Helper()
-	s, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &shareFixture{s: s, old: templatePathArticle(t, s), loc: loc}
+	return &shareFixture{newOracleFixture(t, templatePathArticle)}
 }
 
 // pages renders c's article page through the renderer (shareMeta and
