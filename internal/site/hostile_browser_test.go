@@ -6,14 +6,10 @@ package site_test
 // the public pages, checked in a real headless Chromium with JavaScript on.
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -26,39 +22,19 @@ import (
 
 	"newsdesk/internal/editorial"
 	"newsdesk/internal/markup"
+	"newsdesk/internal/site"
 )
 
 // hostileBatch is how many payloads go into one article body.
 const hostileBatch = 200
 
-// hostilePayloads is every non-empty, non-comment line of every file under
-// testdata/hostile/xss and testdata/hostile/blns, in a stable order.
+// hostilePayloads is hostileLines less the lists' comment lines.
 func hostilePayloads(t *testing.T) (payloads []string, files int) {
 	t.Helper()
-	for _, dir := range []string{"testdata/hostile/xss", "testdata/hostile/blns"} {
-		err := filepath.WalkDir(filepath.Join(repoRoot, dir), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			files++
-			sc := bufio.NewScanner(f)
-			sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
-			for sc.Scan() {
-				line := strings.TrimSuffix(sc.Text(), "\r")
-				if s := strings.TrimSpace(line); s == "" || strings.HasPrefix(s, "#") {
-					continue
-				}
-				payloads = append(payloads, line)
-			}
-			return sc.Err()
-		})
-		if err != nil {
-			t.Fatalf("read %s: %v", dir, err)
+	lines, files := site.HostileLinesForTest(t)
+	for _, line := range lines {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			payloads = append(payloads, line)
 		}
 	}
 	if len(payloads) < 1000 {
