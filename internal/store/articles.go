@@ -381,10 +381,14 @@ func (q *queries) articleList(ctx context.Context, where string, args ...any) ([
 
 // list is articleList, or with brief a listing of briefColumns only.
 func (q *queries) list(ctx context.Context, brief bool, where string, args ...any) ([]news.Article, error) {
-	cols, scan := strings.Replace(articleColumns, "a.body_html", "''", 1), scanArticle
 	if brief {
-		cols, scan = briefColumns, scanBrief
+		return q.listOf(ctx, briefColumns, scanBrief, where, args...)
 	}
+	return q.listOf(ctx, strings.Replace(articleColumns, "a.body_html", "''", 1), scanArticle, where, args...)
+}
+
+// listOf lists the articles where selects, reading cols with scan.
+func (q *queries) listOf(ctx context.Context, cols string, scan func(scanner) (news.Article, error), where string, args ...any) ([]news.Article, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+articleFrom+where, args...)
 	if err != nil {
 		return nil, err

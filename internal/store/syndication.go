@@ -187,21 +187,9 @@ func (q *queries) SitemapMonths(ctx context.Context, now time.Time) ([]SitemapMo
 // rows for them was most of a sitemap's cost.
 func (q *queries) SitemapArticles(ctx context.Context, year, month, offset, limit int, now time.Time) ([]news.Article, error) {
 	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+sitemapColumns+articleFrom+`WHERE`+visibleInOrder+listed+` AND a.release_at >= $2 AND a.release_at < $3
+	list, err := q.listOf(ctx, sitemapColumns, scanSitemapEntry, `WHERE`+visibleInOrder+listed+` AND a.release_at >= $2 AND a.release_at < $3
 		ORDER BY a.release_at, a.id LIMIT $4 OFFSET $5`, now.UTC(), from, from.AddDate(0, 1, 0), limit, offset)
 	if err != nil {
-		return nil, fmt.Errorf("sitemap %04d-%02d: %w", year, month, err)
-	}
-	defer rows.Close()
-	var list []news.Article
-	for rows.Next() {
-		a, err := scanSitemapEntry(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sitemap %04d-%02d: %w", year, month, err)
-		}
-		list = append(list, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sitemap %04d-%02d: %w", year, month, err)
 	}
 	return list, nil
