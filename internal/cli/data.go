@@ -11,11 +11,11 @@ import (
 
 // openStore opens the database named in cfg and, unless migrating is the
 // command's job, insists that its schema is current.
-func openStore(ctx context.Context, cfg *config.Config, requireCurrent bool) (*store.Store, error) {
+func openStore(ctx context.Context, cfg *config.Config, requireCurrent bool, opts ...store.Option) (*store.Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s, err := store.Open(ctx, cfg.DB)
+	s, err := store.Open(ctx, cfg.DB, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -652,4 +653,55 @@ func TestRefreshStatistics(t *testing.T) {
 			t.Errorf("no statistics for articles after the refresh: %d, %v", n, err)
 		}
 	})
+}
+
+// TestMemoryMapped: the option maps SQLite's file on every connection of
+// the pool, not only the first, and PostgreSQL opens as usual with it.
+func TestMemoryMapped(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			for _, c := range []struct {
+				name string
+				opts []store.Option
+				want int64
+			}{
+				{"default", nil, 0},
+				{"mapped", []store.Option{store.MemoryMapped(1 << 24)}, 1 << 24},
+			} {
+				t.Run(c.name, func(t *testing.T) {
+					s, err := store.Open(ctx, storetest.URL(t, d), c.opts...)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer s.Close()
+					if _, err := s.Migrate(ctx); err != nil {
+						t.Fatal(err)
+					}
+					if d != "sqlite" {
+						if err := s.Ping(ctx); err != nil {
+							t.Fatal(err)
+						}
+						return
+					}
+					// Hold two connections at once so the second is a new one.
+					conns := make([]*sql.Conn, 2)
+					for i := range conns {
+						if conns[i], err = s.DB().Conn(ctx); err != nil {
+							t.Fatal(err)
+						}
+						defer conns[i].Close()
+					}
+					for i, conn := range conns {
+						var got int64
+						if err := conn.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&got); err != nil {
+							t.Fatal(err)
+						}
+						if got != c.want {
+							t.Errorf("connection %d: mmap_size %d, want %d", i, got, c.want)
+						}
+					}
+				})
+			}
+		})
+	}
 }
