@@ -77,16 +77,21 @@ func runExport(ctx context.Context, env Env, args []string) int {
 	return exitOK
 }
 
+// batchGCPercent is the collector's target for the export: the heap may
+// grow to three times what is live.
+const batchGCPercent = 200
+
 // batchGC tunes the collector for a batch job, unless GOGC or GOMEMLIMIT
 // say otherwise: the export allocates a page's buffers and frees them at
-// once, so letting the heap grow to five times what is live (about 200 MB
-// at 10,000 articles instead of 115) saves 7-8% of its CPU; a soft limit of
-// 1 GiB keeps a large site's export from growing further. The returned
-// func puts the settings back.
+// once, so a heap three times what is live (instead of twice) halves the
+// collections for no more CPU (400% bought no more speed and 50-60 MB more
+// memory at 10,000 articles: 2.95-3.03 s against 2.82-2.95 s); a soft
+// limit of 1 GiB keeps a large site's export from growing further. The
+// returned func puts the settings back.
 func batchGC(getenv func(string) string) (restore func()) {
 	percent, limit := -2, int64(-1)
 	if getenv("GOGC") == "" {
-		percent = debug.SetGCPercent(400)
+		percent = debug.SetGCPercent(batchGCPercent)
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		limit = debug.SetMemoryLimit(1 << 30)

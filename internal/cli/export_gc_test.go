@@ -27,7 +27,7 @@ func TestBatchGC(t *testing.T) {
 			percent := debug.SetGCPercent(-1)
 			debug.SetGCPercent(percent)
 			limit := debug.SetMemoryLimit(-1)
-			if (percent == 400) != c.wantPercentTuned {
+			if (percent == batchGCPercent) != c.wantPercentTuned {
 				t.Errorf("GC percent %d during the export", percent)
 			}
 			if (limit == 1<<30) != c.wantLimitTuned {
