@@ -69,6 +69,8 @@ type Exporter struct {
 	Articles func(ctx context.Context, yield func(path string, body []byte) error) error
 
 	dirs sync.Map // folders known to exist in the tree being written
+	// compressors are the workers' own, handed out per file (see run).
+	compressors chan *web.Compressor
 }
 
 // Summary is what an export did.
@@ -266,6 +268,7 @@ func (e *Exporter) run(ctx context.Context, tree string, targets <-chan Target, 
 		seen     = map[string]bool{}
 	)
 	queue := make(chan job, 1024)
+	e.compressors = make(chan *web.Compressor, e.workers())
 	fail := func(err error) {
 		mu.Lock()
 		if firstErr == nil {
@@ -591,7 +594,9 @@ func (e *Exporter) writeWithSiblings(name, contentType string, body []byte, live
 	if live {
 		write = writeFile
 	}
-	gz, br := web.Compress(contentType, body, gzip.DefaultCompression, e.brotli())
+	c := e.compressor()
+	defer e.release(c)
+	gz, br := c.Compress(contentType, body)
 	files, size := 1, int64(len(body))
 	if err := write(name, body); err != nil {
 		return 0, 0, err
@@ -613,6 +618,26 @@ func (e *Exporter) writeWithSiblings(name, contentType string, body []byte, live
 		size += int64(len(sib.data))
 	}
 	return files, size, nil
+}
+
+// compressor lends a Compressor: one a worker gave back, or a new one.
+// Its forms are written out before it is given back, so its buffers and
+// writers serve every file an export writes, without allocating afresh.
+func (e *Exporter) compressor() *web.Compressor {
+	select {
+	case c := <-e.compressors:
+		return c
+	default:
+		return web.NewCompressor(gzip.DefaultCompression, e.brotli())
+	}
+}
+
+// release gives a Compressor back, keeping as many as there are workers.
+func (e *Exporter) release(c *web.Compressor) {
+	select {
+	case e.compressors <- c:
+	default:
+	}
 }
 
 // makeDir makes dir and any missing parents. Most of an export's folders

@@ -47,28 +47,73 @@ func Compress(contentType string, body []byte, gzipLevel, brotliQuality int) (gz
 	if len(body) < 256 || !Compressible(contentType) {
 		return nil, nil
 	}
-	if gzipLevel < gzip.HuffmanOnly || gzipLevel > gzip.BestCompression {
-		gzipLevel = gzip.DefaultCompression
-	}
+	gzipLevel = validGzipLevel(gzipLevel)
 	// Pages shrink to a third or less: one allocation each, mostly.
-	var g bytes.Buffer
+	var g, b bytes.Buffer
 	g.Grow(len(body)/3 + 512)
-	gp := pool(&gzipPools, gzipLevel, func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w })
-	zw := gp.Get().(*gzip.Writer)
-	zw.Reset(&g)
-	zw.Write(body)
-	zw.Close()
-	gp.Put(zw)
-	var b bytes.Buffer
 	b.Grow(len(body)/3 + 512)
-	bp := pool(&brotliPools, brotliQuality, func() any {
-		return brotli.NewWriterOptions(nil, brotli.WriterOptions{Quality: brotliQuality, LGWin: brotliWindow})
-	})
+	gp := pool(&gzipPools, gzipLevel, func() any { return newGzip(gzipLevel) })
+	zw := gp.Get().(*gzip.Writer)
+	bp := pool(&brotliPools, brotliQuality, func() any { return newBrotli(brotliQuality) })
 	bw := bp.Get().(*brotli.Writer)
-	bw.Reset(&b)
+	gz, br = compressInto(zw, bw, &g, &b, body)
+	gp.Put(zw)
+	bp.Put(bw)
+	return gz, br
+}
+
+// A Compressor makes the gzip and brotli forms of one body after another
+// with its own writers, into buffers it reuses: for a batch such as the
+// static export, which writes both forms out before it compresses the next
+// body, that saves allocating them for every page (and the pools' writers,
+// which each collection may drop). It is not safe for concurrent use.
+type Compressor struct {
+	zw   *gzip.Writer
+	bw   *brotli.Writer
+	g, b bytes.Buffer
+}
+
+// NewCompressor returns a Compressor at these levels, on Compress's scales.
+func NewCompressor(gzipLevel, brotliQuality int) *Compressor {
+	return &Compressor{zw: newGzip(validGzipLevel(gzipLevel)), bw: newBrotli(brotliQuality)}
+}
+
+// Compress is the package's Compress, except that the slices it returns are
+// the Compressor's own, valid until its next call.
+func (c *Compressor) Compress(contentType string, body []byte) (gz, br []byte) {
+	if len(body) < 256 || !Compressible(contentType) {
+		return nil, nil
+	}
+	c.g.Reset()
+	c.b.Reset()
+	return compressInto(c.zw, c.bw, &c.g, &c.b, body)
+}
+
+func validGzipLevel(level int) int {
+	if level < gzip.HuffmanOnly || level > gzip.BestCompression {
+		return gzip.DefaultCompression
+	}
+	return level
+}
+
+func newGzip(level int) *gzip.Writer {
+	w, _ := gzip.NewWriterLevel(nil, level) // the level is valid
+	return w
+}
+
+func newBrotli(quality int) *brotli.Writer {
+	return brotli.NewWriterOptions(nil, brotli.WriterOptions{Quality: quality, LGWin: brotliWindow})
+}
+
+// compressInto writes body's two forms into g and b, keeping each only
+// when it is smaller than body.
+func compressInto(zw *gzip.Writer, bw *brotli.Writer, g, b *bytes.Buffer, body []byte) (gz, br []byte) {
+	zw.Reset(g)
+	zw.Write(body) // writes to a bytes.Buffer do not fail
+	zw.Close()
+	bw.Reset(b)
 	bw.Write(body)
 	bw.Close()
-	bp.Put(bw)
 	if g.Len() < len(body) {
 		gz = g.Bytes()
 	}

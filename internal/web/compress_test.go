@@ -40,3 +40,40 @@ func TestCompress(t *testing.T) {
 		}
 	}
 }
+
+// TestCompressor: one Compressor, reused for bodies of every kind in turn
+// (large after small, incompressible, too short, not text), gives exactly
+// the bytes Compress gives each of them.
+func TestCompressor(t *testing.T) {
+	page := []byte("<!DOCTYPE html><html><body>" + strings.Repeat("<p>电网 grid report, line by line.</p>\n", 200) + "</body></html>")
+	noise := make([]byte, 4096)
+	for i := range noise {
+		noise[i] = byte(i*7919 + i*i*31 + i>>3) // no repeats a compressor could use
+	}
+	bodies := []struct {
+		ct   string
+		body []byte
+	}{
+		{"text/html; charset=utf-8", page[:600]},
+		{"text/html; charset=utf-8", page},
+		{"text/html; charset=utf-8", page[:300]},
+		{"application/octet-stream", page},
+		{"text/plain", noise},
+		{"text/html", []byte("<p>short</p>")},
+		{"application/xml; charset=utf-8", bytes.Repeat([]byte("<url><loc>https://example.org/</loc></url>\n"), 3000)},
+		{"text/html; charset=utf-8", page},
+	}
+	for _, level := range []int{gzip.DefaultCompression, gzip.BestCompression, 42} {
+		c := NewCompressor(level, 4)
+		for i, b := range bodies {
+			wantGz, wantBr := Compress(b.ct, b.body, level, 4)
+			gz, br := c.Compress(b.ct, b.body)
+			if !bytes.Equal(gz, wantGz) || (gz == nil) != (wantGz == nil) {
+				t.Errorf("level %d, body %d (%s, %d bytes): gzip %d bytes, Compress gives %d", level, i, b.ct, len(b.body), len(gz), len(wantGz))
+			}
+			if !bytes.Equal(br, wantBr) || (br == nil) != (wantBr == nil) {
+				t.Errorf("level %d, body %d (%s, %d bytes): brotli %d bytes, Compress gives %d", level, i, b.ct, len(b.body), len(br), len(wantBr))
+			}
+		}
+	}
+}
