@@ -1,11 +1,12 @@
 package feed
 
 import (
-	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits of the sitemaps protocol (sitemaps.org) for one file.
@@ -45,90 +46,204 @@ type SitemapRef struct {
 	LastModified time.Time
 }
 
-type urlSet struct {
-	XMLName xml.Name     `xml:"urlset"`
-	NS      string       `xml:"xmlns,attr"`
-	NSNews  string       `xml:"xmlns:news,attr,omitempty"`
-	URLs    []urlElement `xml:"url"`
-}
-
-type urlElement struct {
-	Loc     string       `xml:"loc"`
-	LastMod string       `xml:"lastmod,omitempty"`
-	News    *newsElement `xml:"news:news,omitempty"`
-}
-
-type newsElement struct {
-	Publication struct {
-		Name     string `xml:"news:name"`
-		Language string `xml:"news:language"`
-	} `xml:"news:publication"`
-	Date  string `xml:"news:publication_date"`
-	Title string `xml:"news:title"`
-}
-
-type sitemapIndex struct {
-	XMLName  xml.Name       `xml:"sitemapindex"`
-	NS       string         `xml:"xmlns,attr"`
-	Sitemaps []sitemapEntry `xml:"sitemap"`
-}
-
-type sitemapEntry struct {
-	Loc     string `xml:"loc"`
-	LastMod string `xml:"lastmod,omitempty"`
-}
-
-func w3cDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(sitemapDateFn)
-}
-
 // WriteSitemap writes a urlset. It refuses what the protocol forbids (more
 // than SitemapMaxURLs entries, a loc longer than SitemapMaxURLLength, a file
 // over SitemapMaxBytes) rather than write a sitemap search engines drop;
 // callers split their lists so that this never happens.
 func WriteSitemap(w io.Writer, urls []SitemapURL) error {
-	if len(urls) > SitemapMaxURLs {
-		return fmt.Errorf("sitemap: %d URLs, more than the %d one file may hold", len(urls), SitemapMaxURLs)
+	b, err := AppendSitemap(nil, urls)
+	if err != nil {
+		return err
 	}
-	set := urlSet{NS: NSSitemap, URLs: make([]urlElement, 0, len(urls))}
-	for _, u := range urls {
-		if len(u.Loc) > SitemapMaxURLLength {
-			return fmt.Errorf("sitemap: URL of %d bytes, longer than %d: %.80s...", len(u.Loc), SitemapMaxURLLength, u.Loc)
-		}
-		e := urlElement{Loc: u.Loc, LastMod: w3cDate(u.LastModified)}
-		if n := u.News; n != nil {
-			set.NSNews = NSGoogleNews
-			e.News = &newsElement{Date: w3cDate(n.Published), Title: n.Title}
-			e.News.Publication.Name, e.News.Publication.Language = n.Publication, n.Language
-		}
-		set.URLs = append(set.URLs, e)
-	}
-	return writeLimited(w, set, "sitemap")
+	_, err = w.Write(b)
+	return err
 }
 
 // WriteSitemapIndex writes a sitemap index, with the same limits.
 func WriteSitemapIndex(w io.Writer, refs []SitemapRef) error {
-	if len(refs) > SitemapMaxURLs {
-		return fmt.Errorf("sitemap index: %d sitemaps, more than %d", len(refs), SitemapMaxURLs)
-	}
-	idx := sitemapIndex{NS: NSSitemap, Sitemaps: make([]sitemapEntry, 0, len(refs))}
-	for _, r := range refs {
-		idx.Sitemaps = append(idx.Sitemaps, sitemapEntry{Loc: r.Loc, LastMod: w3cDate(r.LastModified)})
-	}
-	return writeLimited(w, idx, "sitemap index")
-}
-
-func writeLimited(w io.Writer, v any, what string) error {
-	var b bytes.Buffer
-	if err := writeXML(&b, v, what); err != nil {
+	b, err := AppendSitemapIndex(nil, refs)
+	if err != nil {
 		return err
 	}
-	if b.Len() > SitemapMaxBytes {
-		return fmt.Errorf("%s: %d bytes, more than the %d allowed", what, b.Len(), SitemapMaxBytes)
-	}
-	_, err := w.Write(b.Bytes())
+	_, err = w.Write(b)
 	return err
+}
+
+// AppendSitemap appends the urlset WriteSitemap writes to dst and returns
+// the extended slice; on error it returns dst as it was. It lets a caller
+// that keeps the file (to serve it, to cache it) have it without a copy.
+//
+// The file is written by hand rather than by encoding/xml, whose
+// reflection was most of a static export's sitemap cost; the output is
+// byte for byte what encoding/xml's indented encoder writes for the same
+// entries (sitemap_xml_test.go holds that encoder and compares the two).
+func AppendSitemap(dst []byte, urls []SitemapURL) ([]byte, error) {
+	if len(urls) > SitemapMaxURLs {
+		return dst, fmt.Errorf("sitemap: %d URLs, more than the %d one file may hold", len(urls), SitemapMaxURLs)
+	}
+	// One pass for the limit on loc, whether the news namespace is needed
+	// and how large the file will be (before escaping), so the buffer
+	// grows once.
+	size, withNews := len(xml.Header)+len(urlsetOpen)+len(urlsetNewsAttr)+len(urlsetClose)+1, false
+	for _, u := range urls {
+		if len(u.Loc) > SitemapMaxURLLength {
+			return dst, fmt.Errorf("sitemap: URL of %d bytes, longer than %d: %.80s...", len(u.Loc), SitemapMaxURLLength, u.Loc)
+		}
+		size += len(urlOpen) + len(u.Loc) + len(lastmodTags) + dateLen + len(urlClose)
+		if n := u.News; n != nil {
+			withNews = true
+			size += len(newsTags) + len(n.Publication) + len(n.Language) + dateLen + len(n.Title)
+		}
+	}
+	size += size / 32 // room for escapes (&#34; &#39; &amp; in titles)
+	start := len(dst)
+	b := slices.Grow(dst, size)
+	b = append(b, xml.Header...)
+	b = append(b, urlsetOpen...)
+	if withNews {
+		b = append(b, urlsetNewsAttr...)
+	}
+	b = append(b, '>')
+	for _, u := range urls {
+		b = append(b, "\n  <url>\n    <loc>"...)
+		b = appendEscaped(b, u.Loc)
+		b = append(b, "</loc>"...)
+		if !u.LastModified.IsZero() {
+			// Dates need no escaping: sitemapDateFn writes digits and
+			// - + : T Z only.
+			b = append(b, "\n    <lastmod>"...)
+			b = u.LastModified.AppendFormat(b, sitemapDateFn)
+			b = append(b, "</lastmod>"...)
+		}
+		if n := u.News; n != nil {
+			b = append(b, "\n    <news:news>\n      <news:publication>\n        <news:name>"...)
+			b = appendEscaped(b, n.Publication)
+			b = append(b, "</news:name>\n        <news:language>"...)
+			b = appendEscaped(b, n.Language)
+			b = append(b, "</news:language>\n      </news:publication>\n      <news:publication_date>"...)
+			if !n.Published.IsZero() {
+				b = n.Published.AppendFormat(b, sitemapDateFn)
+			}
+			b = append(b, "</news:publication_date>\n      <news:title>"...)
+			b = appendEscaped(b, n.Title)
+			b = append(b, "</news:title>\n    </news:news>"...)
+		}
+		b = append(b, "\n  </url>"...)
+	}
+	if len(urls) > 0 {
+		b = append(b, '\n')
+	}
+	b = append(b, "</urlset>\n"...)
+	if n := len(b) - start; n > SitemapMaxBytes {
+		return dst, fmt.Errorf("sitemap: %d bytes, more than the %d allowed", n, SitemapMaxBytes)
+	}
+	return b, nil
+}
+
+// AppendSitemapIndex appends the sitemap index WriteSitemapIndex writes
+// to dst, as AppendSitemap does for a urlset.
+func AppendSitemapIndex(dst []byte, refs []SitemapRef) ([]byte, error) {
+	if len(refs) > SitemapMaxURLs {
+		return dst, fmt.Errorf("sitemap index: %d sitemaps, more than %d", len(refs), SitemapMaxURLs)
+	}
+	size := len(xml.Header) + len(indexOpen) + len(indexClose) + 1
+	for _, r := range refs {
+		size += len(sitemapOpen) + len(r.Loc) + len(lastmodTags) + dateLen + len(sitemapClose)
+	}
+	start := len(dst)
+	b := slices.Grow(dst, size)
+	b = append(b, xml.Header...)
+	b = append(b, indexOpen...)
+	for _, r := range refs {
+		b = append(b, "\n  <sitemap>\n    <loc>"...)
+		b = appendEscaped(b, r.Loc)
+		b = append(b, "</loc>"...)
+		if !r.LastModified.IsZero() {
+			b = append(b, "\n    <lastmod>"...)
+			b = r.LastModified.AppendFormat(b, sitemapDateFn)
+			b = append(b, "</lastmod>"...)
+		}
+		b = append(b, "\n  </sitemap>"...)
+	}
+	if len(refs) > 0 {
+		b = append(b, '\n')
+	}
+	b = append(b, "</sitemapindex>\n"...)
+	if n := len(b) - start; n > SitemapMaxBytes {
+		return dst, fmt.Errorf("sitemap index: %d bytes, more than the %d allowed", n, SitemapMaxBytes)
+	}
+	return b, nil
+}
+
+// The fixed parts of the files, for the size estimates (the appenders
+// spell them out where they write them, which reads more easily).
+const (
+	urlsetOpen     = `<urlset xmlns="` + NSSitemap + `"`
+	urlsetNewsAttr = ` xmlns:news="` + NSGoogleNews + `"`
+	urlsetClose    = "\n</urlset>\n"
+	urlOpen        = "\n  <url>\n    <loc>"
+	urlClose       = "</loc>\n  </url>"
+	lastmodTags    = "\n    <lastmod></lastmod>"
+	newsTags       = "\n    <news:news>\n      <news:publication>\n        <news:name></news:name>\n        <news:language></news:language>\n      </news:publication>\n      <news:publication_date></news:publication_date>\n      <news:title></news:title>\n    </news:news>"
+	indexOpen      = `<sitemapindex xmlns="` + NSSitemap + `">`
+	indexClose     = "\n</sitemapindex>\n"
+	sitemapOpen    = "\n  <sitemap>\n    <loc>"
+	sitemapClose   = "</loc>\n  </sitemap>"
+	// dateLen is the length of a W3C Datetime with an offset, as
+	// sitemapDateFn writes it: 2026-11-29T18:00:00+08:00.
+	dateLen = len("2006-01-02T15:04:05-07:00")
+)
+
+// appendEscaped appends s escaped as encoding/xml escapes character data
+// (xml.EscapeText): " ' & < > as &#34; &#39; &amp; &lt; &gt;, tab,
+// newline and carriage return as &#x9; &#xA; &#xD;, and invalid UTF-8 and
+// characters outside XML's Char production each replaced by U+FFFD. Runs
+// needing none of this are copied whole.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		var esc string
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			switch c {
+			case '"':
+				esc = "&#34;"
+			case '\'':
+				esc = "&#39;"
+			case '&':
+				esc = "&amp;"
+			case '<':
+				esc = "&lt;"
+			case '>':
+				esc = "&gt;"
+			case '\t':
+				esc = "&#x9;"
+			case '\n':
+				esc = "&#xA;"
+			case '\r':
+				esc = "&#xD;"
+			default:
+				if c >= 0x20 { // DEL (0x7f) is a Char
+					continue
+				}
+				esc = "\uFFFD"
+			}
+			b = append(b, s[last:i-1]...)
+		} else {
+			r, width := utf8.DecodeRuneInString(s[i:])
+			i += width
+			// A RuneError of width 1 is invalid UTF-8 (encoded surrogates
+			// included); one of width 3 is a real U+FFFD, kept.
+			if r != utf8.RuneError || width != 1 {
+				if r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF {
+					continue
+				}
+			}
+			esc = "\uFFFD"
+			b = append(b, s[last:i-width]...)
+		}
+		b = append(b, esc...)
+		last = i
+	}
+	return append(b, s[last:]...)
 }

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -59,11 +58,11 @@ func (s *Server) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
 	if len(months) > 0 {
 		refs[0].LastModified = modified
 	}
-	var b bytes.Buffer
-	if err := feed.WriteSitemapIndex(&b, refs); err != nil {
+	body, err := feed.AppendSitemapIndex(nil, refs)
+	if err != nil {
 		return err
 	}
-	web.Send(w, r, "application/xml; charset=utf-8", b.Bytes(), modified)
+	web.Send(w, r, "application/xml; charset=utf-8", body, modified)
 	return nil
 }
 
@@ -151,23 +150,43 @@ func (s *Server) newsSitemap(w http.ResponseWriter, r *http.Request) error {
 	return sendSitemap(w, r, urls, modified)
 }
 
+// sendSitemap sends a urlset, written straight into the body it serves
+// (whole, for the size limit and the ETag).
 func sendSitemap(w http.ResponseWriter, r *http.Request, urls []feed.SitemapURL, modified time.Time) error {
-	var b bytes.Buffer
-	if err := feed.WriteSitemap(&b, urls); err != nil {
+	body, err := feed.AppendSitemap(nil, urls)
+	if err != nil {
 		return err
 	}
-	web.Send(w, r, "application/xml; charset=utf-8", b.Bytes(), modified)
+	web.Send(w, r, "application/xml; charset=utf-8", body, modified)
 	return nil
 }
 
 // escapePath percent-encodes a path (Chinese slugs) as the sitemaps
-// protocol asks: URLs in sitemaps are ASCII.
+// protocol asks: URLs in sitemaps are ASCII. Paths of letters, digits and
+// - _ . ~ (which url.PathEscape keeps) are returned as they are, without
+// splitting them.
 func escapePath(p string) string {
+	if pathUnreserved(p) {
+		return p
+	}
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
+}
+
+// pathUnreserved reports whether p is only unreserved characters (RFC
+// 3986: letters, digits, - _ . ~) and slashes, which escapePath keeps.
+func pathUnreserved(p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // robots serves /robots.txt: crawlers keep out of the newsroom, the API
