@@ -105,16 +105,8 @@ func AppendSitemap(dst []byte, urls []SitemapURL) ([]byte, error) {
 	}
 	b = append(b, '>')
 	for _, u := range urls {
-		b = append(b, "\n  <url>\n    <loc>"...)
-		b = appendEscaped(b, u.Loc)
-		b = append(b, "</loc>"...)
-		if !u.LastModified.IsZero() {
-			// Dates need no escaping: sitemapDateFn writes digits and
-			// - + : T Z only.
-			b = append(b, "\n    <lastmod>"...)
-			b = u.LastModified.AppendFormat(b, sitemapDateFn)
-			b = append(b, "</lastmod>"...)
-		}
+		b = append(b, "\n  <url>"...)
+		b = appendLocation(b, u.Loc, u.LastModified)
 		if n := u.News; n != nil {
 			b = append(b, "\n    <news:news>\n      <news:publication>\n        <news:name>"...)
 			b = appendEscaped(b, n.Publication)
@@ -155,14 +147,8 @@ func AppendSitemapIndex(dst []byte, refs []SitemapRef) ([]byte, error) {
 	b = append(b, xml.Header...)
 	b = append(b, indexOpen...)
 	for _, r := range refs {
-		b = append(b, "\n  <sitemap>\n    <loc>"...)
-		b = appendEscaped(b, r.Loc)
-		b = append(b, "</loc>"...)
-		if !r.LastModified.IsZero() {
-			b = append(b, "\n    <lastmod>"...)
-			b = r.LastModified.AppendFormat(b, sitemapDateFn)
-			b = append(b, "</lastmod>"...)
-		}
+		b = append(b, "\n  <sitemap>"...)
+		b = appendLocation(b, r.Loc, r.LastModified)
 		b = append(b, "\n  </sitemap>"...)
 	}
 	if len(refs) > 0 {
@@ -173,6 +159,22 @@ func AppendSitemapIndex(dst []byte, refs []SitemapRef) ([]byte, error) {
 		return dst, fmt.Errorf("sitemap index: %d bytes, more than the %d allowed", n, SitemapMaxBytes)
 	}
 	return b, nil
+}
+
+// appendLocation appends an entry's <loc> and, unless modified is zero,
+// its <lastmod>, as both kinds of file write them.
+func appendLocation(b []byte, loc string, modified time.Time) []byte {
+	b = append(b, "\n    <loc>"...)
+	b = appendEscaped(b, loc)
+	b = append(b, "</loc>"...)
+	if !modified.IsZero() {
+		// Dates need no escaping: sitemapDateFn writes digits and
+		// - + : T Z only.
+		b = append(b, "\n    <lastmod>"...)
+		b = modified.AppendFormat(b, sitemapDateFn)
+		b = append(b, "</lastmod>"...)
+	}
+	return b
 }
 
 // The fixed parts of the files, for the size estimates (the appenders

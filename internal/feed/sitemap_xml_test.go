@@ -117,35 +117,35 @@ func errText(err error) string {
 // returns the error both gave.
 func sameSitemap(t testing.TB, name string, urls []SitemapURL) error {
 	t.Helper()
-	var want, got bytes.Buffer
-	wantErr, gotErr := writeSitemapXML(&want, urls), WriteSitemap(&got, urls)
-	if errText(wantErr) != errText(gotErr) {
-		t.Fatalf("%s: error %q, encoding/xml %q", name, errText(gotErr), errText(wantErr))
-	}
-	if !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("%s: differs from encoding/xml at byte %d\n got: %q\nwant: %q", name, firstDiff(got.Bytes(), want.Bytes()), got.Bytes(), want.Bytes())
-	}
-	prefixed, err := AppendSitemap([]byte("prefix"), urls)
-	if errText(err) != errText(wantErr) || string(prefixed) != "prefix"+want.String() {
-		t.Fatalf("%s: AppendSitemap after a prefix: %q, %v", name, prefixed, err)
-	}
-	return gotErr
+	return sameOutput(t, name,
+		func(w *bytes.Buffer) error { return writeSitemapXML(w, urls) },
+		func(w *bytes.Buffer) error { return WriteSitemap(w, urls) },
+		func(dst []byte) ([]byte, error) { return AppendSitemap(dst, urls) })
 }
 
 // sameIndex is sameSitemap for sitemap indexes.
 func sameIndex(t testing.TB, name string, refs []SitemapRef) error {
 	t.Helper()
+	return sameOutput(t, name,
+		func(w *bytes.Buffer) error { return writeSitemapIndexXML(w, refs) },
+		func(w *bytes.Buffer) error { return WriteSitemapIndex(w, refs) },
+		func(dst []byte) ([]byte, error) { return AppendSitemapIndex(dst, refs) })
+}
+
+// sameOutput holds a writer and its appender to the encoding/xml oracle.
+func sameOutput(t testing.TB, name string, oracle, write func(*bytes.Buffer) error, appendTo func([]byte) ([]byte, error)) error {
+	t.Helper()
 	var want, got bytes.Buffer
-	wantErr, gotErr := writeSitemapIndexXML(&want, refs), WriteSitemapIndex(&got, refs)
+	wantErr, gotErr := oracle(&want), write(&got)
 	if errText(wantErr) != errText(gotErr) {
 		t.Fatalf("%s: error %q, encoding/xml %q", name, errText(gotErr), errText(wantErr))
 	}
 	if !bytes.Equal(got.Bytes(), want.Bytes()) {
 		t.Fatalf("%s: differs from encoding/xml at byte %d\n got: %q\nwant: %q", name, firstDiff(got.Bytes(), want.Bytes()), got.Bytes(), want.Bytes())
 	}
-	prefixed, err := AppendSitemapIndex([]byte("prefix"), refs)
+	prefixed, err := appendTo([]byte("prefix"))
 	if errText(err) != errText(wantErr) || string(prefixed) != "prefix"+want.String() {
-		t.Fatalf("%s: AppendSitemapIndex after a prefix: %q, %v", name, prefixed, err)
+		t.Fatalf("%s: appending after a prefix: %q, %v", name, prefixed, err)
 	}
 	return gotErr
 }
