@@ -122,14 +122,7 @@ func AppendSitemap(dst []byte, urls []SitemapURL) ([]byte, error) {
 		}
 		b = append(b, "\n  </url>"...)
 	}
-	if len(urls) > 0 {
-		b = append(b, '\n')
-	}
-	b = append(b, "</urlset>\n"...)
-	if n := len(b) - start; n > SitemapMaxBytes {
-		return dst, fmt.Errorf("sitemap: %d bytes, more than the %d allowed", n, SitemapMaxBytes)
-	}
-	return b, nil
+	return closeFile(dst, b, start, len(urls) > 0, "</urlset>\n", "sitemap")
 }
 
 // AppendSitemapIndex appends the sitemap index WriteSitemapIndex writes
@@ -151,12 +144,19 @@ func AppendSitemapIndex(dst []byte, refs []SitemapRef) ([]byte, error) {
 		b = appendLocation(b, r.Loc, r.LastModified)
 		b = append(b, "\n  </sitemap>"...)
 	}
-	if len(refs) > 0 {
+	return closeFile(dst, b, start, len(refs) > 0, "</sitemapindex>\n", "sitemap index")
+}
+
+// closeFile ends a file appended to dst from start on (a newline after
+// the last entry, if any, then the closing tag) and refuses it, giving
+// dst back, when it outgrew SitemapMaxBytes.
+func closeFile(dst, b []byte, start int, entries bool, closing, what string) ([]byte, error) {
+	if entries {
 		b = append(b, '\n')
 	}
-	b = append(b, "</sitemapindex>\n"...)
+	b = append(b, closing...)
 	if n := len(b) - start; n > SitemapMaxBytes {
-		return dst, fmt.Errorf("sitemap index: %d bytes, more than the %d allowed", n, SitemapMaxBytes)
+		return dst, fmt.Errorf("%s: %d bytes, more than the %d allowed", what, n, SitemapMaxBytes)
 	}
 	return b, nil
 }
