@@ -44,7 +44,7 @@ func pool(m *sync.Map, key int, make func() any) *sync.Pool {
 // at the default level takes 40% of the standard library's time for
 // files about 1% larger (BenchmarkPageCompression).
 func Compress(contentType string, body []byte, gzipLevel, brotliQuality int) (gz, br []byte) {
-	if len(body) < 256 || !Compressible(contentType) {
+	if !worthCompressing(contentType, body) {
 		return nil, nil
 	}
 	gzipLevel = validGzipLevel(gzipLevel)
@@ -81,12 +81,18 @@ func NewCompressor(gzipLevel, brotliQuality int) *Compressor {
 // Compress is the package's Compress, except that the slices it returns are
 // the Compressor's own, valid until its next call.
 func (c *Compressor) Compress(contentType string, body []byte) (gz, br []byte) {
-	if len(body) < 256 || !Compressible(contentType) {
+	if !worthCompressing(contentType, body) {
 		return nil, nil
 	}
 	c.g.Reset()
 	c.b.Reset()
 	return compressInto(c.zw, c.bw, &c.g, &c.b, body)
+}
+
+// worthCompressing reports whether a body gets compressed forms at all:
+// not when it is too small to gain, or of a type that does not shrink.
+func worthCompressing(contentType string, body []byte) bool {
+	return len(body) >= 256 && Compressible(contentType)
 }
 
 func validGzipLevel(level int) int {
